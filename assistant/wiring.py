@@ -1,0 +1,62 @@
+"""The one place that builds objects from settings. Nothing is built at import time;
+each component is created on first use and shared by the CLI and the web app."""
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+
+from knowledge.article_store import ArticleStore
+
+from .settings import Settings
+
+
+class Container:
+    """Lazily wires store, indexes and services for one XUEFA_HOME."""
+
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or Settings()
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+
+    @cached_property
+    def store(self) -> ArticleStore:
+        return ArticleStore(self.settings.store_path)
+
+    @cached_property
+    def embedder(self):
+        from knowledge.embedders import build_embedder
+        from knowledge.embedders.cached import CachedEmbedder
+        from knowledge.embedding_cache import EmbeddingCache
+
+        s = self.settings
+        inner = build_embedder(s.embedder, s.embedder_model)
+        return CachedEmbedder(inner, EmbeddingCache(s.embedding_cache_path))
+
+    @cached_property
+    def vector_index(self):
+        from knowledge.vector_index import VectorIndex
+
+        return VectorIndex(self.settings.chroma_dir, self.embedder)
+
+    @cached_property
+    def dense_indexer(self):
+        from .indexing import DenseIndexer
+
+        return DenseIndexer(self.store, self.vector_index, self.embedder,
+                            batch_size=self.settings.embed_batch_size)
+
+    @cached_property
+    def background_embedding(self):
+        from .indexing import BackgroundEmbedding
+
+        return BackgroundEmbedding(self.dense_indexer)
+
+    def index_listeners(self) -> list:
+        return [self.dense_indexer]
+
+    @cached_property
+    def ingestion(self):
+        from .ingestion import IngestionService
+
+        return IngestionService(self.store, max_file_bytes=self.settings.max_file_bytes,
+                                listeners=self.index_listeners())

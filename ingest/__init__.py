@@ -1,0 +1,1 @@
+"""File ingestion: parse .txt/.md/.docx/.pdf/.html files into plain text plus metadata."""

@@ -1,0 +1,1 @@
+"""Adapters over storage: the article store, the vector index and the embedders."""

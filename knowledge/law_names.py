@@ -1,0 +1,67 @@
+"""Short names and common aliases of laws -> full titles (民法典, 刑法, 网安法, 个保法...)."""
+from __future__ import annotations
+
+from typing import Iterable
+
+PREFIX = "中华人民共和国"
+
+# Curated abbreviations staff actually use; mapped only when the target title is held.
+ALIASES = {
+    "民诉法": "中华人民共和国民事诉讼法", "刑诉法": "中华人民共和国刑事诉讼法",
+    "行诉法": "中华人民共和国行政诉讼法", "消保法": "中华人民共和国消费者权益保护法",
+    "消法": "中华人民共和国消费者权益保护法", "个保法": "中华人民共和国个人信息保护法",
+    "个人信息法": "中华人民共和国个人信息保护法", "道交法": "中华人民共和国道路交通安全法",
+    "交通安全法": "中华人民共和国道路交通安全法", "破产法": "中华人民共和国企业破产法",
+    "网安法": "中华人民共和国网络安全法", "数安法": "中华人民共和国数据安全法",
+    "国安法": "中华人民共和国国家安全法", "保密法": "中华人民共和国保守国家秘密法",
+    "劳动法": "中华人民共和国劳动法", "劳合法": "中华人民共和国劳动合同法",
+    "劳动合同": "中华人民共和国劳动合同法", "治安管理处罚法": "中华人民共和国治安管理处罚法",
+    "治安处罚法": "中华人民共和国治安管理处罚法", "行政处罚": "中华人民共和国行政处罚法",
+    "政府信息公开条例": "中华人民共和国政府信息公开条例", "反不正当竞争法": "中华人民共和国反不正当竞争法",
+    "反垄断法": "中华人民共和国反垄断法", "食安法": "中华人民共和国食品安全法",
+    "环保法": "中华人民共和国环境保护法", "监察法": "中华人民共和国监察法",
+    "公务员法": "中华人民共和国公务员法", "行政许可": "中华人民共和国行政许可法",
+    "行政复议": "中华人民共和国行政复议法", "国家赔偿": "中华人民共和国国家赔偿法",
+    "未保法": "中华人民共和国未成年人保护法", "妇女权益保障法": "中华人民共和国妇女权益保障法",
+    "宪法": "中华人民共和国宪法",
+}
+
+
+def short_name(title: str) -> str:
+    return title[len(PREFIX):] if title.startswith(PREFIX) and len(title) > len(PREFIX) + 1 else title
+
+
+class LawNameResolver:
+    """Resolve what a user types (full title, short title, alias, 《》-quoted) to held titles."""
+
+    def __init__(self, titles: Iterable[str]):
+        self.titles = sorted(set(titles))
+        self._map: dict[str, str] = {}
+        for t in self.titles:
+            self._map[_norm(t)] = t
+            self._map.setdefault(_norm(short_name(t)), t)
+        for alias, full in ALIASES.items():
+            if full in self._map.values():
+                self._map.setdefault(_norm(alias), full)
+
+    def resolve(self, name: str) -> str | None:
+        """Exact full/short/alias match, else the unique title containing ``name``."""
+        key = _norm(name)
+        if not key:
+            return None
+        if key in self._map:
+            return self._map[key]
+        hits = [t for t in self.titles if key in _norm(t)]
+        if len(hits) == 1:
+            return hits[0]
+        # prefer the main law over its amendments/interpretations that mention it
+        mains = [t for t in hits if _norm(short_name(t)).endswith(key) or _norm(t).endswith(key)]
+        return mains[0] if len(mains) == 1 else None
+
+    def names(self) -> dict[str, str]:
+        """Every recognized name (lowercased/normalized) -> full title."""
+        return dict(self._map)
+
+
+def _norm(s: str) -> str:
+    return "".join((s or "").split()).strip("《》〈〉<>\"'“”").lower()
