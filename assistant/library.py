@@ -50,6 +50,41 @@ class LibraryService:
             lines.append(f"{art.label}{sep}{art.text}")
         return "\n".join(lines)
 
+    # ---- browsing (web app 法规库) -------------------------------------------------
+    def documents(self, *, query: str = "", doc_type: str | None = None,
+                  include_history: bool = False) -> list[Document]:
+        """Documents whose title contains ``query`` (any of its words), current ones by default."""
+        words = [w for w in (query or "").replace("《", " ").replace("》", " ").split() if w]
+        docs = self.store.list_documents(current_only=not include_history)
+        if doc_type:
+            docs = [d for d in docs if d.doc_type == doc_type]
+        if words:
+            docs = [d for d in docs if all(w.lower() in d.title.lower() for w in words)]
+        return docs
+
+    def document(self, doc_id: str) -> Document:
+        return self.store.get_document(doc_id)
+
+    def versions(self, doc: Document) -> list[Document]:
+        """Every stored version of this title, newest first (by version date, then import)."""
+        docs = self.store.list_documents(title=doc.title)
+        return sorted(docs, key=lambda d: (d.version or d.publish_date or "", d.created_at), reverse=True)
+
+    def articles(self, doc_id: str) -> list[Article]:
+        return self.store.articles_of(doc_id)
+
+    def chapters(self, doc_id: str) -> list[str]:
+        """Top-level headings (编 or 章) in reading order; empty for a document without them."""
+        seen: dict[str, None] = {}
+        for art in self.store.articles_of(doc_id):
+            if art.path:
+                seen.setdefault(art.path[0], None)
+        return list(seen)
+
+    def article_by_id(self, article_id: int) -> tuple[Article, Document]:
+        art = self.store.get_article(article_id)
+        return art, self.store.get_document(art.doc_id)
+
     def index_status(self, dense_indexer, vector_index) -> dict:
         docs = self.store.list_documents()
         embedder_id = dense_indexer.embedder_id

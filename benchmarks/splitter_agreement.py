@@ -103,6 +103,7 @@ class Comparison:
     matched: int  # articles whose label and text agree (with normalizations)
     expected: int
     path_ok: int  # matched articles whose 章/节 path equals the db's chapter/section
+    path_diff: str = ""  # the first matched article whose path differs
     artifacts: list[str] = field(default_factory=list)
     first_diff: str = ""
 
@@ -121,7 +122,7 @@ def compare(rows: list[dict], result: SplitResult) -> Comparison:
         got = "\n".join(a.text for a in result.articles)
         ok = got == want and all(a.kind == "paragraph" for a in result.articles)
         diff = "" if ok else f"whole text ({result.structure}): " + _snip(want, got)
-        return Comparison(ok, ok, len(rows) if ok else 0, len(rows), len(rows) if ok else 0, [], diff)
+        return Comparison(ok, ok, len(rows) if ok else 0, len(rows), len(rows) if ok else 0, "", [], diff)
 
     # db habit 1: a heading glued to the end of the previous article's text
     expected = []
@@ -136,32 +137,35 @@ def compare(rows: list[dict], result: SplitResult) -> Comparison:
                          [x for x in (r["chapter"], r["section"]) if x]))
 
     # db habit 2: appendices inside the last article -> fold the appendix units back
-    got: list[list] = []  # [label, text, path, folded?]
+    got: list[list] = []  # [label, text, path, own text before folding]
     for a in result.articles:
         if a.kind == "item" and a.label.startswith("附") and got:
             got[-1][1] += "\n" + a.label + ("\n" + a.text if a.text else "")
-            got[-1][3] = True
         else:
-            got.append([a.label, a.text, a.path, False])
-    if any(g[3] for g in got):
+            got.append([a.label, a.text, a.path, a.text])
+    if any(g[1] != g[3] for g in got):
         artifacts.append("appendix-in-last-article")
 
     matched = path_ok = 0
     strict = len(got) == len(expected) and not artifacts
-    first_diff = ""
+    first_diff = path_diff = ""
     for k, (label, text, raw_text, db_path) in enumerate(expected):
         if k >= len(got):
             first_diff = first_diff or f"split ends after {len(got)} units; db continues with {label}"
             break
-        g_label, g_text, g_path, folded = got[k]
-        if folded:
-            same = _SQUASH.sub("", g_text.replace("附件", "附")) == _SQUASH.sub("", text.replace("附件", "附"))
+        g_label, g_text, g_path, own = got[k]
+        if g_text != own:  # the article itself verbatim; the appendices without spacing/colons
+            same = (text.startswith(own + "\n")
+                    and _SQUASH.sub("", g_text.replace("附件", "附")) == _SQUASH.sub("", text.replace("附件", "附")))
         else:
             same = g_text == text
         if g_label == label and same:
             matched += 1
-            if [p for p in g_path if re.match(r"^第.+[章节] ", p)] == db_path:
+            g_chapters = [p for p in g_path if re.match(r"^第.+[章节] ", p)]
+            if g_chapters == db_path:
                 path_ok += 1
+            elif not path_diff:
+                path_diff = f"{label}: db {db_path} vs split {g_path}"
         elif not first_diff:
             first_diff = (f"unit #{k + 1}: db {label} vs split {g_label}" if g_label != label
                           else f"unit #{k + 1} {label} text " + _snip(text, g_text))
@@ -169,14 +173,15 @@ def compare(rows: list[dict], result: SplitResult) -> Comparison:
     if len(got) > len(expected) and not first_diff:
         first_diff = f"split has {len(got)} units, db {len(expected)}; extra: {got[len(expected)][0]}"
     exact = matched == len(expected) == len(got)
-    return Comparison(exact, strict and exact, matched, len(expected), path_ok, artifacts, first_diff)
+    return Comparison(exact, strict and exact, matched, len(expected), path_ok, path_diff, artifacts,
+                      first_diff)
 
 
 def diagnose(rows: list[dict]) -> str:
     """Why the db's own split of a law is doubtful, when that can be seen from the rows."""
     notes = []
     prev: tuple[int, int] | None = None
-    prev_text = ""
+    prev_text = prev_no = ""
     for r in rows:
         no = r["article_no"]
         if no.startswith("条目"):
@@ -186,14 +191,15 @@ def diagnose(rows: list[dict]) -> str:
         if key is None:
             continue
         if prev is not None and key <= prev:
-            notes.append(f"db article numbers go back ({no} after {prev}): the db cut the text at "
-                         "quoted article references")
+            notes.append(f"db article numbers go back ({no} after {prev_no}): the db cut the text at "
+                         "quoted article references ('第四条第二款：' lines quoting treaties), so its "
+                         "articles are not the document's")
             break
         if prev is not None and key[0] - prev[0] > 3 and prev_text.rstrip().endswith(("：", ":")):
             notes.append(f"db makes {no} an article although it is quoted after '…{prev_text[-12:]}' "
                          "(an amendment adding articles): the splitter keeps it in the amending article")
             break
-        prev, prev_text = key, r["article_text"]
+        prev, prev_text, prev_no = key, r["article_text"], no
     return "; ".join(notes)
 
 
@@ -209,6 +215,7 @@ class Report:
     seconds: float = 0.0
     artifact_laws: dict[str, list[str]] = field(default_factory=dict)
     mismatches: list[tuple[str, str, str]] = field(default_factory=list)  # (law, diff, diagnosis)
+    path_diffs: dict[str, tuple[int, str]] = field(default_factory=dict)  # law -> (count, example)
 
 
 def run(variant: str = "plain", laws: list[Law] | None = None) -> Report:
@@ -227,6 +234,8 @@ def run(variant: str = "plain", laws: list[Law] | None = None) -> Report:
         rep.path_ok += c.path_ok
         if c.artifacts:
             rep.artifact_laws[law.name] = c.artifacts
+        if c.path_ok < c.matched:
+            rep.path_diffs[law.name] = (c.matched - c.path_ok, c.path_diff)
         if not c.exact:
             rep.mismatches.append((law.name, c.first_diff, diagnose(law.rows)))
     rep.seconds = time.perf_counter() - started
@@ -252,6 +261,10 @@ def print_report(rep: Report, verbose: bool = False) -> None:
             print(f"   heading-in-text: {n}")
         for n in appendix:
             print(f"   appendix-in-last-article: {n}")
+    for name, (count, example) in rep.path_diffs.items():
+        why = ("the db keeps the previous chapter for a 编 that has no chapters"
+               if re.search(r"split \['第.+编 [^']*'\]$", example) else "")
+        print(f"   path differs in {name}: {count} articles, e.g. {example}" + (f"\n     why: {why}" if why else ""))
     print(f"mismatching laws: {len(rep.mismatches)}")
     for name, diff, why in rep.mismatches:
         print(f" - {name}\n     first difference: {diff}")

@@ -3,7 +3,7 @@
 Three shapes are recognised; the first that fits wins:
 
 * ``articles`` - ``第N条`` / ``第N条之一`` at line starts (Chinese or Arabic numerals), with
-  ``第X编 / 分编 / 章 / 节`` heading lines as the path. A 第N条 inside a sentence is never an
+  ``第X编 / 分编 / 章 / 节`` heading lines (and ``第一部分`` in internal rules) as the path. A 第N条 inside a sentence is never an
   article; one at a line start that breaks the numbering (a quoted article in an amendment,
   a duplicate, a jump right after "修改为：") is body text of the current article.
 * ``items`` - internal rules and decisions numbered ``一、`` ``（一）`` ``1.`` ``（1）`` ``①``.
@@ -56,8 +56,8 @@ _REFERENCE_TAIL_RE = re.compile(rf"^(?:第{_NUM}[款项]|[、，,]|(?:及|和|�
 # '第五条规定的…' is usually a reference too, but an article may also begin with 规定 when the
 # label is not followed by a space ('第八十六条规定本行政区域…'): decided by the numbering
 _WEAK_TAIL_RE = re.compile(r"^的?规定")
-_HEADING_RE = re.compile(rf"^第\s*({_NUM})\s*(分编|编|章|节)(.*)$")
-_HEADING_LEVEL = {"编": 0, "分编": 1, "章": 2, "节": 3}
+_HEADING_RE = re.compile(rf"^第\s*({_NUM})\s*(分编|编|部分|章|节)(.*)$")
+_HEADING_LEVEL = {"编": 0, "部分": 0, "分编": 1, "章": 2, "节": 3}  # 第一部分: internal rules
 _HEADING_TITLE_BAD = re.compile(r"[。；;：:，,！？!?]")
 _APPENDIX_RE = re.compile(
     r"^(附件|附录|附表|附图)\s*([0-9０-９一二三四五六七八九十]*)\s*(?:[：:]\s*(.*)|\s+(.+))?$")
@@ -275,7 +275,7 @@ def _accept_articles(lines: list[str], cands: list[_Candidate]) -> set[int]:
     quote: tuple[int, int] | None = None
     for i in range(start, len(cands)):
         c, k = cands[i], cands[i].key
-        colon = c.idx > 0 and lines[c.idx - 1].endswith(_COLON_END)
+        colon = _after_colon(lines, c.idx)
         window = cands[i + 1:i + 1 + _LOOKAHEAD]
         if c.weak:
             ok = main is not None and _natural(main, k) and not any(main < w.key <= k for w in window)
@@ -296,6 +296,14 @@ def _accept_articles(lines: list[str], cands: list[_Candidate]) -> set[int]:
         elif main is not None and k > main or (quote is not None and _natural(quote, k)):
             quote = k
     return accepted
+
+
+def _after_colon(lines: list[str], idx: int) -> bool:
+    """Does the text before line ``idx`` (headings skipped) end with a colon, i.e. quote it?"""
+    j = idx - 1
+    while j >= 0 and _heading_match(lines[j]):
+        j -= 1
+    return j >= 0 and lines[j].endswith(_COLON_END)
 
 
 def _split_articles(lines: list[str], cands: list[_Candidate], accepted: set[int]) -> SplitResult:
@@ -352,7 +360,6 @@ class _Node:
     n: int
     label: str
     rest: str
-    weak: bool = False  # reads like a reference ('第五条规定…'): only accepted in sequence
     parent: _Node | None = None
     children: list[_Node] = field(default_factory=list)
     end: int = 0  # exclusive end of the lines this node and its children cover
@@ -399,7 +406,7 @@ def _build_tree(lines: list[str], lo: int, hi: int, masked: set[int]) -> list[_N
             parent = stack[-1] if stack else None
         else:
             continue
-        node = _Node(i, kind, n, label, rest, parent)
+        node = _Node(i, kind, n, label, rest, parent=parent)
         (parent.children if parent else roots).append(node)
         stack.append(node)
         order.append(node)
@@ -439,7 +446,10 @@ def _is_list(lines: list[str], run: list[_Node]) -> bool:
     owns = ["\n".join(_own_lines(lines, n)) for n in run]
     if any(o.rstrip().endswith(("；", ";", "，", ",", "、")) for o in owns[:-1]):
         return True
-    return all(not n.children and "。" not in o and len(o) <= 60 for n, o in zip(run, owns))
+    # short title-like entries ('包括：（一）工商界（二）专业界'); not 一、 items, which after
+    # '作如下修改：' or '通知如下：' are the document's own structure
+    return first.kind != "cn" and all(not n.children and "。" not in o and len(o) <= 60
+                                      for n, o in zip(run, owns))
 
 
 def _segment_tree(lines: list[str], lo: int, hi: int) -> list[_Node]:
@@ -502,7 +512,7 @@ def _split_items(lines: list[str], plan: _ItemsPlan) -> SplitResult:
             if intro:
                 units.append(_make(node.label, len(units) + 1, 0, path, [node.rest, *intro], "item"))
             for child in node.children:
-                emit(child, path + [node.label + node.rest])
+                emit(child, path + [lines[node.idx]])  # the heading as written: '一、总则'
         else:
             units.append(_make(node.label, len(units) + 1, 0, path,
                                [node.rest, *lines[node.idx + 1:node.end]], "item"))

@@ -64,39 +64,33 @@ def reconstruct_law_text(
     def heading(text: str) -> str:
         return text.replace(" ", heading_sep, 1)
 
-    if toc and rows and _get(rows[0], "chapter"):
-        out.append("目录")
-        seen = None
-        for row in rows:
-            key = (_get(row, "chapter"), _get(row, "section"))
-            if key == seen:
-                continue
-            if key[0] and key[0] != (seen or (None, None))[0]:
-                out.append(heading(key[0]))
-            if key[1] and (seen is None or key[1] != seen[1] or key[0] != seen[0]):
-                out.append(heading(key[1]))
-            seen = key
-
+    # the body, each line tagged as a heading or not, so the 目录 can list the same headings
+    body: list[tuple[bool, str]] = []
     chapter = section = None
     for row in rows:
         ch, sec = _get(row, "chapter"), _get(row, "section")
         if ch != chapter:
             if ch:
-                out.append(heading(ch))
+                body.append((True, heading(ch)))
             chapter, section = ch, None
         if sec != section:
             if sec:
-                out.append(heading(sec))
+                body.append((True, heading(sec)))
             section = sec
         no = _get(row, "article_no") or ""
         paragraphs = (_get(row, "article_text") or "").split("\n")
         if no == WHOLE_TEXT:
-            out.extend(paragraphs)
+            body.extend((False, p) for p in paragraphs)
             continue
         if no.startswith(ITEM_PREFIX):
             first = f"{source_label(no)}{paragraphs[0]}"
         else:
             first = f"{no}{label_sep}{paragraphs[0]}"
-        out.append(first)
-        out.extend(paragraphs[1:])
+        body.append((False, first))
+        body.extend((False, p) for p in paragraphs[1:])
+
+    if toc and rows and _get(rows[0], "chapter"):
+        out.append("目录")
+        out.extend(line for is_heading, line in body if is_heading)
+    out.extend(line for _, line in body)
     return "\n".join(f"{indent}{line}" if line else line for line in out) + "\n"

@@ -31,6 +31,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -45,7 +46,7 @@ from .models import Article, Document
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3
+FORMAT = 4
 _DATA_DIR = Path(__file__).parent / "data"
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
 _DEFINITION = re.compile(
@@ -146,6 +147,7 @@ class Snapshot:
     row_doc: np.ndarray  # int32 index into doc_ids
     doc_ids: list[str]
     cited: np.ndarray  # int32 inbound citations per row
+    row_chapter: np.ndarray  # int32 index of the row's (document, first heading) group
     vocab: dict[str, int]
     weights: sp.csc_matrix | None  # rows x vocab BM25 term weights
     idf: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
@@ -153,6 +155,11 @@ class Snapshot:
     @property
     def size(self) -> int:
         return len(self.article_ids)
+
+    @cached_property
+    def row_of(self) -> dict[int, int]:
+        """article id -> row"""
+        return {int(a): i for i, a in enumerate(self.article_ids)}
 
     def doc_rows(self, doc_ids: Iterable[str] | None) -> np.ndarray | None:
         """Boolean row mask for the given documents (None: every row)."""
@@ -193,6 +200,8 @@ class LexicalIndex:
         self._article_ids = np.zeros(0, dtype=np.int64)
         self._row_doc = np.zeros(0, dtype=np.int32)
         self._cited = np.zeros(0, dtype=np.int32)
+        self._row_chapter = np.zeros(0, dtype=np.int32)
+        self._chapters: dict[str, int] = {}
         self._tok_flat = np.zeros(0, dtype=np.int32)
         self._tok_len = np.zeros(0, dtype=np.int32)
         self._vocab: dict[str, int] = {}
@@ -309,6 +318,8 @@ class LexicalIndex:
         self._article_ids = np.zeros(0, dtype=np.int64)
         self._row_doc = np.zeros(0, dtype=np.int32)
         self._cited = np.zeros(0, dtype=np.int32)
+        self._row_chapter = np.zeros(0, dtype=np.int32)
+        self._chapters = {}
         self._tok_flat = np.zeros(0, dtype=np.int32)
         self._tok_len = np.zeros(0, dtype=np.int32)
         self._vocab, self._doc_ids, self._doc_sig, self._words = {}, [], {}, []
@@ -327,7 +338,7 @@ class LexicalIndex:
         # dictionary first: a new law's own name and defined terms tokenize as words
         new_words = tok.add_words(w for d, arts in per_doc for w in document_words(d, arts))
         self._words.extend(new_words)
-        ids, row_doc, cited, flat, lens = [], [], [], [], []
+        ids, row_doc, cited, flat, lens, chapters = [], [], [], [], [], []
         vocab = self._vocab
         for doc, arts in per_doc:
             if not arts:
@@ -347,10 +358,13 @@ class LexicalIndex:
                 ids.append(art.id)
                 row_doc.append(di)
                 cited.append(n_cited)
+                group = f"{doc.id}\x1f{art.path[0] if art.path else ''}"
+                chapters.append(self._chapters.setdefault(group, len(self._chapters)))
         if ids:
             self._article_ids = np.concatenate([self._article_ids, np.asarray(ids, dtype=np.int64)])
             self._row_doc = np.concatenate([self._row_doc, np.asarray(row_doc, dtype=np.int32)])
             self._cited = np.concatenate([self._cited, np.asarray(cited, dtype=np.int32)])
+            self._row_chapter = np.concatenate([self._row_chapter, np.asarray(chapters, dtype=np.int32)])
             self._tok_flat = np.concatenate([self._tok_flat, np.asarray(flat, dtype=np.int32)])
             self._tok_len = np.concatenate([self._tok_len, np.asarray(lens, dtype=np.int32)])
         return len(ids)
@@ -364,6 +378,7 @@ class LexicalIndex:
         self._article_ids = self._article_ids[row_keep]
         self._row_doc = remap[self._row_doc[row_keep]].astype(np.int32)
         self._cited = self._cited[row_keep]
+        self._row_chapter = self._row_chapter[row_keep]
         self._tok_flat = self._tok_flat[tok_keep]
         self._tok_len = self._tok_len[row_keep]
         self._doc_ids = [d for d, k in zip(self._doc_ids, doc_keep) if k]
@@ -389,6 +404,7 @@ class LexicalIndex:
             weights = sp.csc_matrix((data.astype(np.float32), (coo.row, coo.col)), shape=(n, v))
         self._snapshot = Snapshot(article_ids=self._article_ids.copy(), row_doc=self._row_doc.copy(),
                                   doc_ids=list(self._doc_ids), cited=self._cited.copy(),
+                                  row_chapter=self._row_chapter.copy(),
                                   vocab=dict(self._vocab), weights=weights, idf=idf)
 
     # ---- persistence ------------------------------------------------------------------
@@ -408,6 +424,7 @@ class LexicalIndex:
         tmp = self.directory / f".tokens-{generation}.npz"
         with open(tmp, "wb") as fh:
             np.savez(fh, article_ids=self._article_ids, row_doc=self._row_doc, cited=self._cited,
+                     row_chapter=self._row_chapter,
                      tok_flat=self._tok_flat, tok_len=self._tok_len)
         os.replace(tmp, self._arrays_path())
         self._generation = generation
@@ -422,6 +439,7 @@ class LexicalIndex:
         meta = {"format": self._config_key(), "generation": self._generation,
                 "store_version": self._synced_version, "doc_ids": self._doc_ids,
                 "doc_sig": self._doc_sig, "words": self._words, "vocab": vocab,
+                "chapters": list(self._chapters),
                 "k1": self.k1, "b": self.b, "rows": int(len(self._article_ids))}
         tmp = self.directory / f".index-{self._generation}.json"
         tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
@@ -446,6 +464,8 @@ class LexicalIndex:
         self._article_ids = arrays["article_ids"].astype(np.int64)
         self._row_doc = arrays["row_doc"].astype(np.int32)
         self._cited = arrays["cited"].astype(np.int32)
+        self._row_chapter = arrays["row_chapter"].astype(np.int32)
+        self._chapters = {c: i for i, c in enumerate(meta["chapters"])}
         self._tok_flat = arrays["tok_flat"].astype(np.int32)
         self._tok_len = arrays["tok_len"].astype(np.int32)
         self._vocab = {t: i for i, t in enumerate(meta["vocab"])}

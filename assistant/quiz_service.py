@@ -1,0 +1,224 @@
+"""Quiz service: papers of checked questions drawn from a scope of the knowledge base.
+
+It resolves a :class:`QuizScope` to articles, runs the generators with one seeded random
+source (same store + same seed → same paper), keeps only questions that pass every quality
+check, and makes "fresh variants" of an article for spaced review (another generator or
+element than last time, never a question already asked).
+"""
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from knowledge.article_store import ArticleStore
+from knowledge.errors import NotFoundError, XuefaError
+from knowledge.models import Article, Document
+
+from .library import LibraryService
+from .quiz_elements import bodies
+from .quiz_generators import GENERATOR_WEIGHTS, ArticleContext, generators_for
+from .quiz_models import QTYPES, Question, QuizScope
+from .quiz_neighbors import Neighbors, TokenNeighbors
+from .quiz_quality import QualityChecker, QualityReport
+
+# Types of amendment texts: their "articles" are edit instructions, not rules to learn.
+SKIPPED_DOC_TYPES = frozenset({"修正案", "修改决定"})
+MIN_ARTICLE_CHARS = 15
+DEFAULT_MIX = {"单选": 4, "多选": 2, "判断": 3, "填空": 1}  # practice: some of every type
+EXAM_MIX = {"单选": 5, "多选": 2, "判断": 3}  # the yearly exam has no 填空 (not machine-gradable online)
+
+
+@dataclass
+class GenerationReport:
+    """What a generation run did: questions kept, candidates rejected by the quality check."""
+
+    questions: list[Question] = field(default_factory=list)
+    rejected: list[QualityReport] = field(default_factory=list)
+    attempts: int = 0
+    seed: int = 0
+
+
+def parse_types(text: str | Iterable[str] | None) -> list[str]:
+    """'单选,判断' / ['单选'] -> validated types; None/empty -> []."""
+    if not text:
+        return []
+    parts = text.replace("，", ",").replace("、", ",").split(",") if isinstance(text, str) else list(text)
+    types = [p.strip() for p in parts if p.strip()]
+    bad = [t for t in types if t not in QTYPES]
+    if bad:
+        raise XuefaError(f"未知题型：{'、'.join(bad)}（可选：{'、'.join(QTYPES)}）")
+    return list(dict.fromkeys(types))
+
+
+def allocate(n: int, mix: dict[str, float]) -> list[str]:
+    """``n`` slots distributed by ``mix`` weights (largest remainder), grouped by type."""
+    total = sum(mix.values())
+    raw = {t: n * w / total for t, w in mix.items()}
+    counts = {t: int(v) for t, v in raw.items()}
+    for t in sorted(raw, key=lambda t: (-(raw[t] - counts[t]), QTYPES.index(t)))[: n - sum(counts.values())]:
+        counts[t] += 1
+    return [t for t in QTYPES if t in counts for _ in range(counts[t])]
+
+
+class QuizService:
+    """Generates quality-checked questions from the article store."""
+
+    def __init__(self, store: ArticleStore, neighbors: Neighbors | None = None,
+                 checker: QualityChecker | None = None):
+        self.store = store
+        self.library = LibraryService(store)
+        self.neighbors = neighbors or TokenNeighbors(store)
+        self.checker = checker or QualityChecker(store)
+        self._lock = threading.Lock()
+        self._laws: dict[str, tuple[int, list[Article], list[str]]] = {}
+
+    # ---- scope --------------------------------------------------------------------------
+    def resolve_scope(self, scope: QuizScope | None = None) -> list[tuple[Article, Document]]:
+        """The articles a scope covers, in (document, article) order.
+
+        NotFoundError for a law name the knowledge base does not hold; an empty list when
+        the filters leave nothing.
+        """
+        scope = scope or QuizScope()
+        if scope.article_ids:
+            arts = self.store.get_articles(list(scope.article_ids))
+            docs = {d: self.store.get_document(d) for d in {a.doc_id for a in arts}}
+            pairs = [(a, docs[a.doc_id]) for a in arts]
+        else:
+            if scope.laws:
+                docs = [self.library.find(name) for name in scope.laws]
+            else:
+                docs = [d for d in self.store.list_documents(current_only=True)
+                        if d.doc_type not in SKIPPED_DOC_TYPES]
+            if scope.doc_types:
+                docs = [d for d in docs if d.doc_type in scope.doc_types]
+            seen: set[str] = set()
+            pairs = []
+            for d in docs:
+                if d.id in seen:
+                    continue
+                seen.add(d.id)
+                pairs += [(a, d) for a in self._law(d.id)[0]]
+        if scope.chapters:
+            pairs = [(a, d) for a, d in pairs if any(c in h for c in scope.chapters for h in a.path)]
+        return [(a, d) for a, d in pairs if len(a.text) >= MIN_ARTICLE_CHARS]
+
+    def _law(self, doc_id: str) -> tuple[list[Article], list[str]]:
+        version = self.store.version()
+        with self._lock:
+            cached = self._laws.get(doc_id)
+            if cached and cached[0] == version:
+                return cached[1], cached[2]
+        articles = self.store.articles_of(doc_id)
+        counts: dict[str, int] = {}
+        for a in articles:
+            for b in bodies(a.text):
+                counts[b.text] = counts.get(b.text, 0) + 1
+        pool = sorted(counts, key=lambda b: (-counts[b], b))
+        with self._lock:
+            self._laws[doc_id] = (version, articles, pool)
+        return articles, pool
+
+    def context(self, article: Article, document: Document) -> ArticleContext:
+        """Everything a generator needs about one article (law-level data is cached)."""
+        articles, pool = self._law(document.id)
+        return ArticleContext(article=article, document=document,
+                              neighbors=lambda k, a=article: self.neighbors(a, k),
+                              body_pool=pool, law_articles=articles)
+
+    # ---- generation ---------------------------------------------------------------------
+    def generate(self, scope: QuizScope | None = None, n: int = 10, types: Iterable[str] | str | None = None,
+                 seed: int | None = None, *, exam: bool = False, exclude_ids: Iterable[str] = (),
+                 shuffle: bool = False) -> list[Question]:
+        """``n`` questions of the given types (default: a practice or exam mix), each passing
+        every quality check, at most one per article while the scope allows. Deterministic
+        for a given store and ``seed``; fewer than ``n`` when the scope is too small."""
+        return self.generate_report(scope, n, types, seed, exam=exam, exclude_ids=exclude_ids,
+                                    shuffle=shuffle).questions
+
+    def generate_report(self, scope: QuizScope | None = None, n: int = 10,
+                        types: Iterable[str] | str | None = None, seed: int | None = None, *,
+                        exam: bool = False, exclude_ids: Iterable[str] = (),
+                        shuffle: bool = False) -> GenerationReport:
+        """As :meth:`generate`, with the rejected candidates and the seed used."""
+        if n <= 0:
+            return GenerationReport()
+        chosen_types = parse_types(types)
+        mix = {t: (EXAM_MIX if exam else DEFAULT_MIX).get(t, 1) for t in chosen_types} \
+            if chosen_types else (EXAM_MIX if exam else DEFAULT_MIX)
+        seed = seed if seed is not None else random.SystemRandom().randrange(2 ** 31)
+        rng = random.Random(seed)
+        pairs = self.resolve_scope(scope)
+        report = GenerationReport(seed=seed)
+        if not pairs:
+            raise NotFoundError("所选范围内没有可出题的条文")
+        rng.shuffle(pairs)
+        seen_ids = set(exclude_ids)
+        seen_stems: set[str] = set()
+        used_articles: dict[int, int] = {}
+        cursor = 0
+        for qtype in allocate(n, mix):
+            tries = 0
+            max_tries = min(len(pairs) * 2, 60)
+            while tries < max_tries:
+                tries += 1
+                article, doc = pairs[cursor % len(pairs)]
+                cursor += 1
+                # one question per article until every article of the scope has had one
+                if used_articles.get(article.id, 0) > min(used_articles.values(), default=0) \
+                        and len(used_articles) < len(pairs):
+                    continue
+                q = self._make(article, doc, qtype, rng, report)
+                if q is None or q.id in seen_ids or q.stem in seen_stems:
+                    continue
+                seen_ids.add(q.id)
+                seen_stems.add(q.stem)
+                used_articles[article.id] = used_articles.get(article.id, 0) + 1
+                report.questions.append(q)
+                break
+        if shuffle:
+            rng.shuffle(report.questions)
+        return report
+
+    def _make(self, article: Article, doc: Document, qtype: str, rng: random.Random,
+              report: GenerationReport, avoid_generators: frozenset[str] = frozenset(),
+              avoid_elements: frozenset[str] = frozenset(),
+              avoid_ids: frozenset[str] = frozenset()) -> Question | None:
+        ctx = self.context(article, doc)
+        for gen in generators_for(qtype, rng, avoid_generators):
+            report.attempts += 1
+            q = gen.generate(ctx, rng)
+            if q is None or q.id in avoid_ids:
+                continue
+            if q.element in avoid_elements and gen.name in avoid_generators:
+                continue  # the very same kind of question as last time: try another
+            verdict = self.checker.check(q)
+            if not verdict.passed:
+                report.rejected.append(verdict)
+                continue
+            return q
+        return None
+
+    def variant(self, article_id: int, *, types: Iterable[str] | str | None = None,
+                avoid_generators: Iterable[str] = (), avoid_elements: Iterable[str] = (),
+                avoid_ids: Iterable[str] = (), seed: int | None = None) -> Question | None:
+        """A fresh question on one article for spaced review: another generator and element
+        than last time when the article allows, and never one of ``avoid_ids``."""
+        article = self.store.get_article(article_id)
+        doc = self.store.get_document(article.doc_id)
+        rng = random.Random(seed if seed is not None else random.SystemRandom().randrange(2 ** 31))
+        chosen = parse_types(types) or [t for t in ("单选", "判断", "多选", "填空")]
+        avoid_g, avoid_e, avoid_q = frozenset(avoid_generators), frozenset(avoid_elements), frozenset(avoid_ids)
+        order = sorted(chosen, key=lambda t: (all(g in avoid_g for g in GENERATOR_WEIGHTS[t]), rng.random()))
+        report = GenerationReport()
+        for strict in (True, False):
+            for qtype in order:
+                for _ in range(3):  # the same generator with another draw may pick another element
+                    q = self._make(article, doc, qtype, rng, report,
+                                   avoid_generators=avoid_g if strict else frozenset(),
+                                   avoid_elements=avoid_e if strict else frozenset(), avoid_ids=avoid_q)
+                    if q is not None and (not strict or (q.generator not in avoid_g or q.element not in avoid_e)):
+                        return q
+        return None
