@@ -250,5 +250,10 @@ def index_embed(ctx, limit):
     _embed(c, limit)
 
 
+from . import search_cli  # noqa: E402  (registers after main exists; search_cli imports from here)
+
+main.add_command(search_cli.search)
+main.add_command(search_cli.eval_group)
+
 if __name__ == "__main__":
     main()

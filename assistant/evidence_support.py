@@ -94,3 +94,11 @@ def measure_support(topic: str, hits: list[Hit], stats: TermStats | None,
                                    unmatched=[t for t in weights if t not in hay],
                                    best_article_id=h.article.id)
     return best
+
+
+def own_terms_unmatched(own: EvidenceSupport) -> bool:
+    """For a follow-up: does the question have words of its own of which the retrieved
+    articles hold less than half (by count)? Then carried-over words alone made it look
+    answerable."""
+    total = len(own.matched) + len(_maximal(own.unmatched))
+    return total > 0 and len(own.matched) * 2 < total

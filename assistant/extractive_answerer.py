@@ -156,6 +156,9 @@ class ExtractiveAnswerer:
             rank_prior = 1.0 / (1 + rank * 0.15)
             s.combined = (self.retrieval_weight * (0.5 * retrieval + 0.5 * rank_prior)
                           + (1 - self.retrieval_weight) * cov)
+            if intent.primary == "penalty" and ("法律责任" in " ".join(hit.article.path)
+                                                or any(w in hit.article.text for w in ("处罚", "罚款"))):
+                s.combined += 0.1
             if "exact" in hit.retrievers:
                 s.combined += 10.0
             scored.append(s)
@@ -203,7 +206,7 @@ class ExtractiveAnswerer:
         top_score, top = units[0]
         chosen = [top]
         for score, u in units[1:3]:
-            if score >= 0.75 * top_score and score > 0 and len("".join(c.text for c in chosen)) < 160:
+            if score >= 0.75 * top_score and score > 0 and len("".join(c.text for c in chosen + [u])) < 160:
                 chosen.append(u)
         chosen.sort(key=lambda u: u.index)
         quote = _join_units(chosen)

@@ -24,8 +24,9 @@ _ELLIPTIC_START = ("那么", "那如果", "那要是", "那", "这个", "这种"
 _ELLIPTIC_ANY = ("这个", "那个", "这种", "那种", "这样", "该法", "此法", "本法", "这部法", "这条", "该条",
                  "上面", "刚才", "前面", "上述", "它", "他们", "其中", "这些", "那些")
 _LEADING_FILLER = re.compile(r"^(?:那么|那如果|那要是|那|然后|还有|另外|再问一下|请问)[，,\s]*")
+_ARTICLE_REF = re.compile(r"第\s*[0-9０-９零〇一二两三四五六七八九十百千万]+\s*条")
 SHORT_CHARS = 12  # a question this short (punctuation removed) rarely stands alone
-TOPIC_TERMS = 4
+TOPIC_TERMS = 3
 
 REWRITE_SYSTEM_PROMPT = (
     "你是法规问答系统的问题改写助手。根据对话历史，把用户的最新问题改写成一个不依赖上下文、"
@@ -42,13 +43,14 @@ class ChatTurn:
     answer: str = ""
     laws: list[str] = field(default_factory=list)  # titles the answer relied on
     standalone: str = ""  # how the question was understood (after rewriting)
+    found: bool = True  # False: the knowledge base had nothing; its topic is not carried over
 
     @classmethod
     def from_answer(cls, question: str, answer) -> "ChatTurn":
         """From an ``Answer`` (assistant.answer_models)."""
         laws = list(dict.fromkeys(c.law for c in answer.citations))
         return cls(question=question, answer=answer.text, laws=laws,
-                   standalone=answer.trace.rewritten_query or question)
+                   standalone=answer.trace.rewritten_query or question, found=answer.found)
 
 
 def normalize_history(history: Iterable[Any] | None) -> list[ChatTurn]:
@@ -72,7 +74,8 @@ def normalize_history(history: Iterable[Any] | None) -> list[ChatTurn]:
                 pending = None
         elif isinstance(item, dict):
             turns.append(ChatTurn(question=str(item.get("question") or ""), answer=str(item.get("answer") or ""),
-                                  laws=list(item.get("laws") or []), standalone=str(item.get("standalone") or "")))
+                                  laws=list(item.get("laws") or []), standalone=str(item.get("standalone") or ""),
+                                  found=bool(item.get("found", True))))
         elif isinstance(item, (tuple, list)) and item:
             turns.append(ChatTurn(question=str(item[0]), answer=str(item[1]) if len(item) > 1 else ""))
         elif isinstance(item, str):
@@ -118,12 +121,14 @@ class QuestionRewriter:
         return False
 
     def rewrite(self, question: str, history: Iterable[Any] | None = None) -> Rewrite:
-        turns = normalize_history(history)
+        turns = [t for t in normalize_history(history) if t.found]
         question = question.strip()
         if not turns:
             return Rewrite(question, question)
         finder = self._finder()
         named = finder.titles_in(question)
+        if named and _ARTICLE_REF.search(question):  # 《X》第N条: complete by itself
+            return Rewrite(question, question, law=named[0])
         follow_up = self.is_follow_up(question, finder)
         if not follow_up:
             return Rewrite(question, question, law=named[0] if named else None)

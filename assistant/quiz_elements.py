@@ -102,7 +102,9 @@ _ANCHORS = ("部门", "机关", "人民政府", "国务院", "委员会", "人�
 _STOP = frozenset("""由 向 经 报 对 在 将 把 被 给 和 与 及 及其 以及 或者 或 并 从 按照 依照 依据 根据 会同
 应当 可以 不得 负责 组织 指导 督促 报请 报经 提请 请求 通知 告知 其他 责令 其 本法 规定 设立 建立 批准 决定
 同意 商 征求 听取 提出 制定 公布 确定 接到 收到 是 为 不 需要 需 要 所在地 所在 的 、 等 委托 授权 协调
-统筹 监督 管理 审查 审批 备案 作出 共同 分别 各自 具体 还 也 即 均 应 可 得 须 必须 有权 主管 各""".split())
+统筹 监督 管理 审查 审批 备案 作出 共同 分别 各自 具体 还 也 即 均 应 可 得 须 必须 有权 主管 各
+要求 书面 书面通知 处理结果 结果 意见 报告 报送 提交 移送 送交 抄送 交 请 经过 通过 接受 配合 协助 支持 鼓励
+参加 通报 反映 举报 投诉 控告 检举 申请 申诉 起诉 请示 查处 处理 依法 给予 实施 执行 履行""".split())
 _OK_INSIDE = frozenset({"主管", "管理", "监督管理"})  # stop words that may sit inside a name
 GENERIC_BODIES = frozenset({"有关部门", "主管部门", "有关主管部门", "部门", "机关", "有关机关", "人民政府",
                             "行政部门", "有关行政部门", "管理部门", "行政机关", "国家机关", "委员会",
@@ -148,6 +150,10 @@ def bodies(text: str) -> list[Element]:
 
 def _name_token(toks: tuple[str, ...], j: int, start: bool) -> bool:
     t = toks[j]
+    if t.endswith(("者", "人", "单位", "组织")):  # persons and units act; they are not bodies
+        return False
+    if t == "工会" and j > 0 and toks[j - 1] not in ("基层", "企业", "全国总", "上级"):
+        return start  # 工会 names a body only on its own (or 基层工会…)
     if t == "的":  # only inside 设区的市
         return j > 0 and toks[j - 1] == "设区" and j + 1 < len(toks) and toks[j + 1].startswith("市")
     if t == "、":  # only inside 省、自治区、直辖市

@@ -27,9 +27,10 @@ from knowledge.law_names import short_name
 from knowledge.models import Article, Document
 
 from .quiz_elements import NUMERIC_KINDS, Element, extract_elements, quantities
-from .quiz_models import BLANK, LETTERS, Claim, Question
+from .quiz_models import BLANK, ELLIPSIS, LETTERS, Claim, Question
 from .quiz_perturb import Edit, _body_family, alternative_values, candidate_edits
-from .quiz_text import Sentence, contains_verbatim, norm, render_number, shorten, similarity, split_sentences
+from .quiz_text import (Sentence, contains_verbatim, leans_on_context, norm, render_number, shorten, similarity,
+                        split_sentences)
 
 MAX_STATEMENT = 90  # characters: longer statements are shortened (verbatim segments only)
 MAX_OPTION = 70
@@ -109,6 +110,11 @@ def _pick_weighted(rng: random.Random, items: list, weights: list[float]):
     return rng.choices(items, weights=weights, k=1)[0]
 
 
+def _standalone_first(items: list, text=lambda x: x.text) -> list:
+    """Statements readable on their own first (stable, so a prior shuffle still counts)."""
+    return sorted(items, key=lambda x: leans_on_context(text(x)))
+
+
 def _element_candidates(ctx: ArticleContext, kinds) -> list[tuple[Sentence, Element]]:
     out = []
     for s in ctx.statements:
@@ -165,7 +171,8 @@ class BlankElement(Generator):
 
     def generate(self, ctx, rng):
         cands = _element_candidates(ctx, _KIND_WEIGHT)
-        picked = _pick_weighted(rng, cands, [_KIND_WEIGHT[e.kind] for _, e in cands])
+        weights = [_KIND_WEIGHT[e.kind] * (0.2 if leans_on_context(s.text) else 1.0) for s, e in cands]
+        picked = _pick_weighted(rng, cands, weights)
         if picked is None:
             return None
         s, e = picked
@@ -192,7 +199,8 @@ class ChoiceElement(Generator):
     def generate(self, ctx, rng):
         cands = _element_candidates(ctx, self.kinds)
         rng.shuffle(cands)
-        cands.sort(key=lambda c: -_KIND_WEIGHT[c[1].kind])  # stable: keeps the shuffle within a weight
+        # stable sorts: keep the shuffle within equal keys
+        cands.sort(key=lambda c: (leans_on_context(c[0].text), -_KIND_WEIGHT[c[1].kind]))
         for s, e in cands[:6]:
             statement, (a, b) = _statement_around(s, (e.start, e.end))
             if statement[a:b] != e.text:
@@ -251,7 +259,8 @@ class ChoiceElement(Generator):
 
 class StatementMatch(Generator):
     """单选 "which statement matches 《X》第N条": one verbatim statement; distractors are a
-    perturbation of another sentence of the article and statements of close articles."""
+    perturbation of another sentence of the article and statements of close articles, of
+    similar length so that the key does not stand out."""
 
     name = "statement_match"
     qtype = "单选"
@@ -261,35 +270,45 @@ class StatementMatch(Generator):
             return None
         statements = list(ctx.statements)
         rng.shuffle(statements)
+        statements = _standalone_first(statements)
         true_s = statements[0]
         true_text, _ = _statement_around(true_s, _first_element_span(true_s.text), MAX_OPTION)
         options = [(_as_option(true_text), Claim(true_text, True, ctx.article.id))]
         # a perturbed other sentence of the same article: sounds right, is provably wrong
-        for s in statements[1:] + statements[:1]:
-            if s is true_s and len(statements) > 1:
-                continue
+        for s in statements[1:]:
             text, _ = _statement_around(s, _first_element_span(s.text), MAX_OPTION)
+            if leans_on_context(text) or not 0.5 <= len(text) / len(true_text) <= 2:
+                continue
             changed = _perturb(ctx, text, rng)
             if changed and similarity(changed[0], true_text) < 0.6:
                 options.append((_as_option(changed[0]), Claim(changed[0], False, ctx.article.id,
                                                               original=text, perturbation=changed[1].kind)))
                 break
-        for other in ctx.neighbors(8):
-            if len(options) >= 4:
-                break
+        picks = []
+        for rank, other in enumerate(ctx.neighbors(8)):
+            best = None
             for s in split_sentences(other.text):
                 if len(norm(s.text)) < 12 or s.text.rstrip().endswith("：") or s.is_item:
                     continue
                 text, _ = _statement_around(s, _first_element_span(s.text), MAX_OPTION)
-                if contains_verbatim(ctx.article.text, text):
+                if leans_on_context(text) or contains_verbatim(ctx.article.text, text):
                     continue
                 if any(similarity(text, x.text) >= 0.5 for x in ctx.sentences):
                     continue
-                if any(similarity(text, c.text) >= 0.6 for _, c in options):
-                    continue
-                options.append((_as_option(text), Claim(text, False, ctx.article.id, origin_id=other.id,
-                                                         perturbation="other_article")))
+                gap = abs(len(text) - len(true_text)) / len(true_text)
+                if best is None or gap < best[0]:
+                    best = (gap, text)
+            if best is not None:
+                # closeness in meaning (rank) first, but a very different length is a giveaway
+                picks.append((best[0] > 0.5, rank, best[1], other))
+        picks.sort(key=lambda p: p[:2])
+        for _, _, text, other in picks:
+            if len(options) >= 4:
                 break
+            if any(similarity(text, c.text) >= 0.6 for _, c in options):
+                continue
+            options.append((_as_option(text), Claim(text, False, ctx.article.id, origin_id=other.id,
+                                                     perturbation="other_article")))
         if len(options) < 4:
             return None
         texts, claims, answer = _shuffle_options(rng, options[:4])
@@ -340,11 +359,12 @@ class ArticleLocate(Generator):
 
 
 # ---- 多选 ---------------------------------------------------------------------------------
-def _units(ctx: ArticleContext) -> list[str]:
-    """Self-contained statements of the article: sentences, or 分号 clauses of long ones."""
+def _units(text: str) -> list[str]:
+    """Self-contained statements of an article: sentences, or 分号 clauses of long ones;
+    statements leaning on their context (前款…, 但是…) are left out."""
     out = []
-    for s in ctx.statements:
-        if s.is_item:
+    for s in split_sentences(text):
+        if s.is_item or len(norm(s.text)) < 12 or s.text.rstrip().endswith(("：", ":")):
             continue
         if len(s.text) <= MAX_OPTION:
             out.append(norm(s.text))
@@ -352,52 +372,77 @@ def _units(ctx: ArticleContext) -> list[str]:
         for clause in s.text.split("；"):
             clause = clause.strip()
             if len(norm(clause)) >= 10:
-                text, _ = shorten(clause, _first_element_span(clause) or (0, 4), MAX_OPTION)
-                out.append(text)
+                short, _ = shorten(clause, _first_element_span(clause) or (0, 4), MAX_OPTION)
+                out.append(short)
     seen, unique = set(), []
     for u in out:
-        if norm(u) not in seen:
+        if norm(u) not in seen and not leans_on_context(u):
             seen.add(norm(u))
             unique.append(u)
     return unique
 
 
 class MultiStatement(Generator):
-    """多选: two or three true statements of the article, one or two perturbed statements."""
+    """多选: two or three true statements vs one or two perturbed ones. Taken from the article
+    when it says enough (stem names the article), else also from its close articles of the
+    same law (stem names the law; every true option is verbatim in its own article)."""
 
     name = "multi_statement"
     qtype = "多选"
 
     def generate(self, ctx, rng):
-        units = _units(ctx)
+        units = [(u, ctx.article) for u in _units(ctx.article.text)]
+        rng.shuffle(units)
+        law_level = len(units) < 4
+        if law_level:
+            if not units:
+                return None
+            for other in ctx.neighbors(4):
+                if other.doc_id != ctx.article.doc_id:
+                    continue
+                have = {norm(u) for u, _ in units}
+                # boilerplate (构成犯罪的，依法追究刑事责任) is too short to tell anything apart
+                more = [u for u in _units(other.text) if len(norm(u)) >= 15 and norm(u) not in have]
+                rng.shuffle(more)
+                units += [(u, other) for u in more[:2]]
+            units = units[:1] + sorted(units[1:], key=lambda x: x[1].id != ctx.article.id)
         if len(units) < 4:
             return None
-        rng.shuffle(units)
         want_false = rng.choice((1, 2))
         false_opts: list[tuple[str, Claim]] = []
         used = set()
-        for i, u in enumerate(units):
+        for i, (u, art) in enumerate(units):
             if len(false_opts) == want_false:
                 break
+            if i == 0 and law_level:
+                continue  # the anchor article keeps a true statement: the question is about it
             changed = _perturb(ctx, u, rng)
             if changed:
-                false_opts.append((_as_option(changed[0]), Claim(changed[0], False, ctx.article.id,
+                false_opts.append((_as_option(changed[0]), Claim(changed[0], False, art.id,
                                                                   original=u, perturbation=changed[1].kind)))
                 used.add(i)
         if not false_opts:
             return None
-        true_units = [u for i, u in enumerate(units) if i not in used][:4 - len(false_opts)]
+        true_units = [(u, a) for i, (u, a) in enumerate(units) if i not in used][:4 - len(false_opts)]
         if len(true_units) < 2:
             return None
-        options = [(_as_option(u), Claim(u, True, ctx.article.id)) for u in true_units] + false_opts
+        options = [(_as_option(u), Claim(u, True, a.id)) for u, a in true_units] + false_opts
         texts, claims, answer = _shuffle_options(rng, options)
-        stem = f"根据《{ctx.law}》{ctx.article.label}的规定，下列说法正确的有："
-        quote = ctx.article.text if len(ctx.article.text) <= 500 else "……".join(
-            p for p in ctx.article.text.split("\n") if any(contains_verbatim(p, c.text) for c in claims if c.holds))
-        wrong = "；".join(_describe_claim(c, LETTERS[i]) for i, c in enumerate(claims) if not c.holds)
+        where = f"《{ctx.law}》" if law_level else f"《{ctx.law}》{ctx.article.label}"
+        stem = f"根据{where}的规定，下列说法正确的有："
+        labels = {a.id: a.label for _, a in units}
+        notes = []
+        for i, c in enumerate(claims):
+            if not c.holds:
+                notes.append(_describe_claim(c, LETTERS[i]))
+            elif law_level:
+                notes.append(f"{LETTERS[i]}项见{labels[c.article_id]}")
+        mine = [c for c in claims if c.article_id == ctx.article.id]
+        quote = ctx.article.text if len(ctx.article.text) <= 500 or not mine else ELLIPSIS.join(
+            p for p in ctx.article.text.split("\n") if any(contains_verbatim(p, c.original or c.text) for c in mine))
         return self._question(ctx, stem=stem, options=texts, answer=answer, element="statements",
                               quote=quote or ctx.article.text, claims=claims,
-                              reason=f"正确答案为{'、'.join(answer)}。{wrong}", difficulty=3)
+                              reason=f"正确答案为{'、'.join(answer)}。{'；'.join(notes)}。", difficulty=3)
 
 
 def _describe_claim(c: Claim, letter: str) -> str:
@@ -480,6 +525,7 @@ class JudgeStatement(Generator):
         if not statements:
             return None
         rng.shuffle(statements)
+        statements = _standalone_first(statements)
         want_true = rng.random() < self.true_ratio
         for s in statements[:4]:
             span = _first_element_span(s.text)

@@ -14,7 +14,10 @@ It re-reads the source articles from the store and verifies what the question as
 ``explanation_verbatim``the explanation quotes the article verbatim;
 ``basis_verbatim``      (LLM items) the passage the key rests on is verbatim in the article.
 
-Checks that do not apply to a question are not reported for it.
+Checks that do not apply to a question are not reported for it. Besides these hard checks,
+soft ``warnings`` flag what makes an item weaker without making it wrong (``context_dependent``:
+a statement leaning on 前款/本条…; ``length_giveaway``: the key is by far the longest or
+shortest option; ``paired_options``: two options nearly identical, hinting the key).
 """
 from __future__ import annotations
 
@@ -26,13 +29,14 @@ from knowledge.errors import NotFoundError
 from knowledge.models import Article, Document
 
 from .quiz_models import BLANK, TRUE_FALSE, Question
-from .quiz_text import contains_verbatim, norm
+from .quiz_text import contains_verbatim, leans_on_context, norm, similarity
 
 CHECKS = ("source_exists", "key_in_options", "options_unique", "key_matches_claims", "claims_verbatim",
           "perturbation_changes", "perturbation_false", "distractor_real", "blank_verbatim",
           "explanation_verbatim", "basis_verbatim")
 
 MIN_OPTIONS = {"单选": 4, "多选": 4}
+WARNINGS = ("context_dependent", "length_giveaway", "paired_options")
 
 
 @dataclass
@@ -42,6 +46,7 @@ class QualityReport:
     qtype: str
     results: dict[str, bool] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # soft: see WARNINGS
 
     @property
     def passed(self) -> bool:
@@ -98,6 +103,7 @@ class QualityChecker:
             self._check_blank(q, art, r)
         r.record("explanation_verbatim", bool(q.quote) and contains_verbatim(art.text, q.quote)
                  and norm(q.quote) in norm(q.explanation), "解析未逐字引用条文")
+        self._lint(q, r)
         if "basis" in q.meta:
             basis = q.meta["basis"] or ""
             r.record("basis_verbatim", len(norm(basis)) >= 6 and contains_verbatim(art.text, basis),
@@ -155,6 +161,23 @@ class QualityChecker:
                 r.record("distractor_real", origin is not None and contains_verbatim(origin.text, c.text),
                          f"干扰项不是其他条文的原文：{c.text[:40]}")
 
+    def _lint(self, q: Question, r: QualityReport) -> None:
+        shown = [c.text for c in q.claims] if q.qtype != "填空" else [q.stem]
+        if q.generator == "article_locate":
+            shown = []
+        if any(leans_on_context(t) for t in shown):
+            r.warnings.append("context_dependent")
+        if q.qtype in ("单选", "多选") and len(q.options) >= 3:
+            lengths = [len(o) for o in q.options]
+            if q.qtype == "单选" and min(lengths) >= 8:
+                key = lengths[q.letters.index(q.answer[0])] if q.answer and q.answer[0] in q.letters else 0
+                others = [n for i, n in enumerate(lengths) if q.letters[i] not in q.answer]
+                if others and (key >= 1.6 * max(others) or key <= 0.6 * min(others)):
+                    r.warnings.append("length_giveaway")
+            pairs = [(a, b) for i, a in enumerate(q.options) for b in q.options[i + 1:]]
+            if any(len(a) >= 15 and len(b) >= 15 and similarity(a, b) >= 0.75 for a, b in pairs):
+                r.warnings.append("paired_options")
+
     def _check_blank(self, q: Question, art: Article, r: QualityReport) -> None:
         blank = q.meta.get("blank") or (q.answer if isinstance(q.answer, str) else "")
         claim = next((c for c in q.claims if c.holds), None)
@@ -177,5 +200,7 @@ def pass_rates(reports: list[QualityReport], key: Callable[[QualityReport], str]
             applied = [r.results[check] for r in reps if check in r.results]
             if applied:
                 row[check] = sum(applied) / len(applied)
+        for w in WARNINGS:
+            row[f"warn:{w}"] = sum(w in r.warnings for r in reps) / len(reps)
         out[name] = row
     return out

@@ -62,6 +62,14 @@ def allocate(n: int, mix: dict[str, float]) -> list[str]:
     return [t for t in QTYPES if t in counts for _ in range(counts[t])]
 
 
+MAX_ATTEMPTS_PER_SLOT = 40  # articles tried for one question before giving up on that slot
+
+
+def min_use(used: dict[int, int], pairs: list) -> int:
+    """How often the least-used article of the scope has been asked (0 while some are fresh)."""
+    return min(used.values()) if len(used) >= len(pairs) else 0
+
+
 class QuizService:
     """Generates quality-checked questions from the article store."""
 
@@ -156,28 +164,32 @@ class QuizService:
             raise NotFoundError("所选范围内没有可出题的条文")
         rng.shuffle(pairs)
         seen_ids = set(exclude_ids)
-        seen_stems: set[str] = set()
         used_articles: dict[int, int] = {}
         cursor = 0
         for qtype in allocate(n, mix):
-            tries = 0
-            max_tries = min(len(pairs) * 2, 60)
-            while tries < max_tries:
-                tries += 1
-                article, doc = pairs[cursor % len(pairs)]
-                cursor += 1
-                # one question per article until every article of the scope has had one
-                if used_articles.get(article.id, 0) > min(used_articles.values(), default=0) \
-                        and len(used_articles) < len(pairs):
-                    continue
-                q = self._make(article, doc, qtype, rng, report)
-                if q is None or q.id in seen_ids or q.stem in seen_stems:
-                    continue
-                seen_ids.add(q.id)
-                seen_stems.add(q.stem)
-                used_articles[article.id] = used_articles.get(article.id, 0) + 1
-                report.questions.append(q)
-                break
+            q = None
+            # fresh articles first (one question per article while the scope allows), then any
+            for fresh_only in (True, False):
+                made = 0
+                for _ in range(len(pairs)):
+                    article, doc = pairs[cursor % len(pairs)]
+                    cursor += 1
+                    if fresh_only and used_articles.get(article.id, 0) > min_use(used_articles, pairs):
+                        continue
+                    if made >= MAX_ATTEMPTS_PER_SLOT:
+                        break
+                    made += 1
+                    q = self._make(article, doc, qtype, rng, report)
+                    if q is not None and q.id not in seen_ids:
+                        break
+                    q = None
+                if q is not None:
+                    break
+            if q is None:
+                continue  # the scope has nothing more of this type
+            seen_ids.add(q.id)
+            used_articles[q.article_id] = used_articles.get(q.article_id, 0) + 1
+            report.questions.append(q)
         if shuffle:
             rng.shuffle(report.questions)
         return report

@@ -139,6 +139,14 @@ def shorten(sentence: str, span: tuple[int, int], max_len: int = 90) -> tuple[st
     return head + ELLIPSIS + window, (a + offset, b + offset)
 
 
+_CONTEXT_WORDS = re.compile(r"前款|前两款|前三款|本条|该款|上述|前述|^(?:但是|但|其中|并且|同时|此外|否则)")
+
+
+def leans_on_context(text: str) -> bool:
+    """A statement that needs the rest of its article to be understood (前款…, 但是…)."""
+    return bool(_CONTEXT_WORDS.search(norm(text)))
+
+
 def parse_number(text: str) -> int | None:
     """三十 / 30 / 一万 / 二〇一七 -> int."""
     return cn_to_int(text)

@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     # ingestion
     max_file_mb: float = Field(default=50, gt=0)
 
+    # search (assistant/search.py, assistant/hybrid_retriever.py)
+    search_dense: bool = True  # use the vector index when it holds anything
+    search_fusion: Literal["weighted", "rrf"] = "weighted"
+    search_rerank: bool = False  # exact dense similarity for top candidates (slower)
+
     # records (users, attempts, exams): SQLite under home unless a URL is given
     database_url: str | None = None
 

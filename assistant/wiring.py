@@ -51,8 +51,24 @@ class Container:
 
         return BackgroundEmbedding(self.dense_indexer)
 
+    @cached_property
+    def lexical_index(self):
+        from knowledge.lexical_index import LexicalIndex
+
+        return LexicalIndex(self.store, self.settings.lexical_dir)
+
+    @cached_property
+    def search(self):
+        from .hybrid_retriever import RetrievalConfig
+        from .search import SearchService
+
+        s = self.settings
+        config = RetrievalConfig(fusion=s.search_fusion, rerank=s.search_rerank)
+        return SearchService(self.store, self.lexical_index, self.vector_index if s.search_dense else None,
+                             config=config)
+
     def index_listeners(self) -> list:
-        return [self.dense_indexer]
+        return [self.dense_indexer, self.lexical_index]
 
     @cached_property
     def ingestion(self):

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from assistant.ingestion import IngestionService  # noqa: E402
 from assistant.quiz_generators import GENERATORS  # noqa: E402
 from assistant.quiz_models import QuizScope  # noqa: E402
-from assistant.quiz_quality import CHECKS, QualityChecker, pass_rates  # noqa: E402
+from assistant.quiz_quality import CHECKS, WARNINGS, QualityChecker, pass_rates  # noqa: E402
 from assistant.quiz_service import QuizService  # noqa: E402
 from knowledge.article_store import ArticleStore  # noqa: E402
 
@@ -36,7 +36,10 @@ LAWS = ["网络安全法", "保守国家秘密法", "劳动合同法", "行政�
 
 def _table(title: str, rows: dict[str, dict[str, float]]) -> str:
     cols = ["n", "all"] + [c for c in CHECKS if any(c in r for r in rows.values())]
-    short = {c: c.replace("perturbation_", "pert_").replace("_verbatim", "_vb") for c in cols}
+    cols += [f"warn:{w}" for w in WARNINGS]
+    short = {c: c.replace("perturbation_", "pert_").replace("_verbatim", "_vb").replace("warn:", "w:")
+             .replace("context_dependent", "context").replace("length_giveaway", "length")
+             .replace("paired_options", "paired") for c in cols}
     lines = [f"\n{title}", " | ".join(["group".ljust(18)] + [short[c] for c in cols])]
     for name, row in rows.items():
         cells = [name.ljust(18)]

@@ -74,6 +74,7 @@ class LegalTokenizer:
     def __init__(self, words: Iterable[str] = ()):
         import jieba
 
+        jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict…" chatter on stderr
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
         self._lock = threading.Lock()

@@ -1,0 +1,154 @@
+"""法规库: list and search documents, read a law whole or by chapter, see its status and
+versions, search articles. Every handler requires a logged-in user (read-only for all)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import gradio as gr
+
+from knowledge.models import DOC_TYPES
+
+from ..library import LibraryService
+from ..search_types import SearchFilters
+from . import render
+from .common import current_user, esc, ui_errors
+
+ALL = "全部"
+ALL_CHAPTERS = "全部章节"
+DOC_HEADERS = ["名称", "类型", "状态", "条数", "施行日期"]
+SCOPES = {"全部": "all", "法律法规": "statutes", "内部制度": "internal"}
+
+
+@dataclass
+class LibraryView:
+    """The reader's outputs (also what opening a citation from 问答 produces)."""
+
+    header: gr.HTML
+    versions: gr.Radio
+    chapter: gr.Dropdown
+    reader: gr.HTML
+    doc_state: gr.State
+
+    @property
+    def outputs(self) -> list:
+        return [self.header, self.versions, self.chapter, self.reader, self.doc_state]
+
+
+class LibraryTab:
+    def __init__(self, container):
+        self.c = container
+        self.library = LibraryService(container.store)
+        self.view: LibraryView | None = None
+
+    # ---- handlers (plain methods: tested directly and through gradio_client) ----------------
+    @ui_errors
+    def list_documents(self, query: str, doc_type: str, include_history: bool,
+                       request: gr.Request):
+        current_user(self.c, request)
+        docs = self.library.documents(query=query or "", doc_type=None if doc_type in (None, "", ALL) else doc_type,
+                                      include_history=bool(include_history))
+        rows = [[d.title + ("" if d.is_current else "（历史版本）"), d.doc_type, d.status_on(),
+                 d.article_count, d.effective_date or "-"] for d in docs]
+        return rows, [d.id for d in docs]
+
+    @ui_errors
+    def select_document(self, doc_ids: list[str], evt: gr.SelectData, request: gr.Request):
+        current_user(self.c, request)
+        row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        if not doc_ids or row is None or not 0 <= int(row) < len(doc_ids):
+            raise gr.Error("请先检索并选择一部法规。")
+        return self._open(doc_ids[int(row)], None, None)
+
+    @ui_errors
+    def open_document(self, doc_id: str, chapter: str | None, request: gr.Request):
+        current_user(self.c, request)
+        if not doc_id:
+            raise gr.Error("请选择一部法规。")
+        return self._open(doc_id, None if chapter in (None, "", ALL_CHAPTERS) else chapter, None)
+
+    @ui_errors
+    def open_article(self, article_id: int, request: gr.Request):
+        """The whole law, scrolled to (and highlighting) one article."""
+        current_user(self.c, request)
+        article, doc = self.library.article_by_id(int(article_id))
+        return self._open(doc.id, None, article.id)
+
+    @ui_errors
+    def open_version(self, doc_id: str, request: gr.Request):
+        return self.open_document(doc_id, None, request)
+
+    @ui_errors
+    def open_card(self, evt: gr.SelectData, request: gr.Request):
+        """A click on a citation card (its article id comes as the event's value)."""
+        return self.open_article(int(evt.value), request)
+
+    @ui_errors
+    def search_articles(self, query: str, scope: str, request: gr.Request) -> str:
+        current_user(self.c, request)
+        query = (query or "").strip()
+        if not query:
+            return render.cards([], "请输入要检索的内容，例如：涉密载体 / 个人信息 / 第二十一条。")
+        filters = SearchFilters(scope=SCOPES.get(scope, "all"))
+        result = self.c.search.search(query, top_k=10, filters=filters)
+        notes = "".join(f'<div class="xf-notice xf-warn">{esc(m)}</div>' for m in result.missing)
+        return notes + render.cards([render.hit_item(h) for h in result.hits],
+                                    "没有找到相关条文，换个说法试试。")
+
+    def _open(self, doc_id: str, chapter: str | None, target_id: int | None):
+        doc = self.library.document(doc_id)
+        versions = self.library.versions(doc)
+        choices = [(f"{v.version or v.publish_date or v.created_at[:10]} · {v.status_on()}"
+                    + ("（当前）" if v.is_current else ""), v.id) for v in versions]
+        chapters = self.library.chapters(doc.id)
+        text = render.law_text(doc, self.library.articles(doc.id), target_id=target_id, chapter=chapter)
+        return (render.document_header(doc),
+                gr.Radio(choices=choices, value=doc.id, visible=len(versions) > 1),
+                gr.Dropdown(choices=[ALL_CHAPTERS, *chapters], value=chapter or ALL_CHAPTERS,
+                            visible=bool(chapters)),
+                text, doc.id)
+
+    # ---- layout ------------------------------------------------------------------------------
+    def build(self) -> LibraryView:
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=2, min_width=300):
+                with gr.Group():
+                    query = gr.Textbox(label="查找法规", placeholder="名称关键词，如：保密、网络安全、公文",
+                                       elem_id="lib-query")
+                    with gr.Row():
+                        doc_type = gr.Dropdown([ALL, *DOC_TYPES], value=ALL, label="类型", min_width=120)
+                        history = gr.Checkbox(label="含历史版本", value=False, min_width=120)
+                find = gr.Button("查找", variant="secondary", elem_id="lib-find")
+                doc_list = gr.Dataframe(headers=DOC_HEADERS, datatype=["str", "str", "str", "number", "str"],
+                                        interactive=False, wrap=True, max_height=420, label="文档（点击打开）",
+                                        elem_id="lib-docs", column_widths=["46%", "16%", "14%", "10%", "14%"])
+                doc_ids = gr.State([])
+                with gr.Accordion("检索条文", open=True):
+                    squery = gr.Textbox(label="条文检索", placeholder="关键词或问题，例如：涉密载体的管理",
+                                        elem_id="lib-search-query")
+                    scope = gr.Radio(list(SCOPES), value="全部", label="范围")
+                    sbtn = gr.Button("检索", elem_id="lib-search-btn")
+                    results = gr.HTML(elem_id="lib-search-results", js_on_load=render.CARD_CLICK_JS)
+            with gr.Column(scale=3, min_width=320):
+                header = gr.HTML('<div class="xf-empty">在左侧查找并点击一部法规，即可在此阅读全文。</div>',
+                                 elem_id="lib-header")
+                with gr.Row():
+                    versions = gr.Radio(label="版本", visible=False, elem_id="lib-versions")
+                    chapter = gr.Dropdown(label="按章阅读", visible=False, elem_id="lib-chapter")
+                reader = gr.HTML(elem_id="lib-reader", max_height=760, js_on_load=render.SCROLL_TO_TARGET_JS)
+                doc_state = gr.State("")
+
+        self.view = view = LibraryView(header, versions, chapter, reader, doc_state)
+        listing = dict(fn=self.list_documents, inputs=[query, doc_type, history], outputs=[doc_list, doc_ids])
+        find.click(**listing, api_name="library_documents")
+        query.submit(**listing, api_visibility="undocumented")
+        doc_list.select(self.select_document, [doc_ids], view.outputs, api_visibility="undocumented")
+        chapter.input(self.open_document, [doc_state, chapter], view.outputs, api_name="library_open")
+        versions.input(self.open_version, [versions], view.outputs, api_visibility="undocumented")
+        sbtn.click(self.search_articles, [squery, scope], results, api_name="library_search")
+        squery.submit(self.search_articles, [squery, scope], results, api_visibility="undocumented")
+        results.select(self.open_card, None, view.outputs, api_visibility="undocumented")
+        self._load_inputs = listing
+        return view
+
+    def on_load(self, demo: gr.Blocks) -> None:
+        demo.load(**self._load_inputs, api_visibility="undocumented")
