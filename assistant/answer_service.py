@@ -95,6 +95,15 @@ class AnswerService:
                 self._stats = TermStats.for_store(self.store, self._stats_cache)
             return self._stats
 
+    def warm_up(self) -> None:
+        """Build term statistics (~10 s for the whole statute base, then cached under
+        XUEFA_HOME) and warm the search before the first user asks."""
+        _ = self.stats
+        self.verifier.finder()
+        warm = getattr(self.search, "warm_up", None)
+        if callable(warm):
+            warm()
+
     def extractive(self) -> ExtractiveAnswerer:
         return ExtractiveAnswerer(self.stats)
 
@@ -123,7 +132,7 @@ class AnswerService:
         timings["search"] = _ms(t)
         hits, missing = self._with_references(question, rewrite, result)
         topic = self._topic(rewrite.standalone)
-        support = measure_support(topic, hits, self.stats)
+        support = measure_support(topic, hits, self.stats, result.expansions)
         if rewrite.changed and not support.exact:
             # words carried over from earlier turns must not make an unrelated question look
             # answerable (今天天气怎么样 after a question on 网络安全法): the question's own
@@ -168,7 +177,9 @@ class AnswerService:
             for ref in self.verifier.find_references(text):
                 if ref.title is None or ref.number is None:
                     continue
-                doc, art = self.verifier.lookup(ref.title, ref.number, ref.sub)
+                doc, art = self.verifier.lookup(ref.title, ref.number, ref.sub, item=ref.item)
+                if art is None and ref.item:
+                    continue
                 if art is None:
                     from knowledge.cn_numerals import article_label
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable
 
 from knowledge.article_store import ArticleStore
@@ -36,6 +36,7 @@ _LIST_SEP_RE = re.compile(r"\s*(?:、|，|,|和|及|与|或|或者|以及|至|�
 _THIS_LAW_RE = re.compile(r"(?:本法|该法|同法|此法|上述法律|这部法律?)\s*$")
 _SOURCE_RE = re.compile(r"[\[［【]\s*(\d{1,3}(?:\s*[,，、;；]\s*\d{1,3})*)\s*[\]］】]")
 _BRACKETED_RE = re.compile(r"《([^》\n]{1,60})》")
+_ITEM_RE = re.compile(r"([一二三四五六七八九十百]+)、")
 QUOTE_PAIRS = {"「": "」", "“": "”", '"': '"', "『": "』"}
 _ASCII_TO_FULL = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？",
                                 "!": "！"})
@@ -122,6 +123,7 @@ class _Ref:
     number: int | None
     sub: int
     listed: bool = False  # an item of a list (《X》第十条、第十二条): raw has no law name
+    item: bool = False  # an item label of a decision (《X》三、), not a 第N条
     from_source: int | None = None  # [n]
     article: Article | None = None
     document: Document | None = None
@@ -171,11 +173,17 @@ class CitationVerifier:
         versions = self._docs.get(title) or []
         return next((d for d in versions if d.is_current), versions[-1] if versions else None)
 
-    def lookup(self, title: str, number: int, sub: int = 0) -> tuple[Document | None, Article | None]:
+    def lookup(self, title: str, number: int, sub: int = 0, *, item: bool = False
+               ) -> tuple[Document | None, Article | None]:
+        """(document, article) for 《title》第number条之sub — or, with ``item``, the item
+        labelled 一、 二、 … of a decision; article None when it does not exist."""
         doc = self.document_for(title)
         if doc is None:
             return None, None
-        return doc, self.store.find_article(doc.id, number, sub)
+        art = self.store.find_article(doc.id, number, sub)
+        if art is not None and item != (art.kind == "item" or art.label.endswith("、")):
+            art = None
+        return doc, art
 
     # ---- entry points ------------------------------------------------------------
     def session(self, sources: Iterable[Source] | None = None, *,
@@ -234,6 +242,13 @@ class CitationVerifier:
             prev = ref
             if title:
                 last_title = title
+        # items of decisions and amendments, labelled 一、 二、 in the store: 《X》九、
+        for a_start, a_end, raw_name, title in anchors:
+            m = _ITEM_RE.match(masked, a_end)
+            if m and title is not None:
+                refs.append(_Ref(start=a_start, end=m.end(), raw=text[a_start:m.end()], law_raw=raw_name,
+                                 title=title, number=cn_to_int(m.group(1)), sub=0, item=True))
+        refs.sort(key=lambda r: r.start)
         return refs
 
 
@@ -344,8 +359,10 @@ class VerificationSession:
                                 f"无法核实“{label}”，已从回答中删除。", citation=label))
                 edits.append((ref.start, ref.end, REMOVED_MARK))
                 continue
-            doc, art = self.v.lookup(ref.title, ref.number or 0, ref.sub)
+            doc, art = self.v.lookup(ref.title, ref.number or 0, ref.sub, item=ref.item)
             if art is None:
+                if ref.item:  # 《X》一、 may be ordinary prose after a title: say nothing
+                    continue
                 asked = article_label(ref.number or 0, ref.sub) if ref.number else label
                 self._flag(Flag("nonexistent", f"《{ref.title}》没有{asked}，“{label}”已从回答中删除。",
                                 citation=label))

@@ -255,5 +255,19 @@ from . import search_cli  # noqa: E402  (registers after main exists; search_cli
 main.add_command(search_cli.search)
 main.add_command(search_cli.eval_group)
 
+from . import answer_cli  # noqa: E402  (xuefa ask / xuefa chat)
+
+main.add_command(answer_cli.ask)
+main.add_command(answer_cli.chat)
+
+from . import quiz_cli  # noqa: E402  (xuefa quiz …)
+
+main.add_command(quiz_cli.quiz)
+
+from . import web_cli  # noqa: E402  (xuefa serve / xuefa users)
+
+main.add_command(web_cli.serve)
+main.add_command(web_cli.users)
+
 if __name__ == "__main__":
     main()

@@ -27,11 +27,13 @@ _NUMBER_RE = re.compile(r"[0-9０-９零一二两三四五六七八九十百千�
 _SENT_END = "。；！？"
 
 LEADS = {
-    "article": "", "deadline": "关于期限，", "amount": "关于金额和标准，", "penalty": "关于法律责任，",
+    "article": "", "deadline": "关于期限和时间，", "amount": "关于金额和标准，", "penalty": "关于法律责任，",
     "responsible": "关于由谁负责，", "permission": "关于是否允许，", "general": "",
 }
 QUOTE_OPEN, QUOTE_CLOSE = "「", "」"
 ELLIPSIS = "……"
+LIST_QUOTE_LIMIT = 400
+PENALTY_CHAPTER_BONUS = 0.25  # a penalty question prefers articles of the 法律责任 chapter  # a list (lead-in and items) up to this long is quoted whole in the conclusion
 
 
 @dataclass
@@ -156,14 +158,15 @@ class ExtractiveAnswerer:
             rank_prior = 1.0 / (1 + rank * 0.15)
             s.combined = (self.retrieval_weight * (0.5 * retrieval + 0.5 * rank_prior)
                           + (1 - self.retrieval_weight) * cov)
-            if intent.primary == "penalty" and ("法律责任" in " ".join(hit.article.path)
-                                                or any(w in hit.article.text for w in ("处罚", "罚款"))):
-                s.combined += 0.1
+            if intent.primary == "penalty" and _is_penalty_article(hit):
+                s.combined += PENALTY_CHAPTER_BONUS
             if "exact" in hit.retrievers:
                 s.combined += 10.0
             scored.append(s)
-        head = sorted(scored[: self.rerank_depth], key=lambda s: -s.combined)
-        return head + scored[self.rerank_depth:]
+        # penalties live in the 法律责任 chapter: look deeper for them
+        depth = len(scored) if intent.primary == "penalty" else self.rerank_depth
+        head = sorted(scored[:depth], key=lambda s: -s.combined)
+        return head + scored[depth:]
 
     # ---- writing -----------------------------------------------------------------
     def answer(self, question: str, hits: list[Hit], *, topic_question: str | None = None) -> ExtractiveDraft:
@@ -208,6 +211,11 @@ class ExtractiveAnswerer:
         for score, u in units[1:3]:
             if score >= 0.75 * top_score and score > 0 and len("".join(c.text for c in chosen + [u])) < 160:
                 chosen.append(u)
+        lead_text = top.lead or (top.text if top.text.endswith(("：", ":")) else "")
+        if lead_text:  # a list: quote it whole when short, never a misleading part of it
+            block = [u for _, u in units if u.text == lead_text or u.lead == lead_text]
+            if sum(len(u.text) for u in block) <= LIST_QUOTE_LIMIT:
+                chosen = block
         chosen.sort(key=lambda u: u.index)
         quote = _join_units(chosen)
         lead = LEADS.get(intent.primary, "")
@@ -243,15 +251,30 @@ class ExtractiveAnswerer:
         return f"（{' '.join(hit.article.path)}）" if hit.article.path else ""
 
 
+def _is_penalty_article(hit: Hit) -> bool:
+    path = " ".join(hit.article.path)
+    return ("法律责任" in path or "罚则" in path) and any(
+        w in hit.article.text for w in ("处罚", "罚款", "处分", "追究", "拘留", "吊销", "责令"))
+
+
 def _join_units(units: list[Unit]) -> str:
+    """Chosen sentences in article order, verbatim, "……" where text was skipped; an item is
+    preceded by its list's lead-in unless that lead-in was already quoted."""
     out = ""
     prev: Unit | None = None
+    quoted_leads = {u.text for u in units if not u.lead}
     for u in units:
-        piece = u.quoted() if (prev is None or not u.lead or u.lead != prev.lead) else u.text
+        if u.lead and u.lead not in quoted_leads and (prev is None or prev.lead != u.lead):
+            piece = u.quoted()
+            quoted_leads.add(u.lead)
+            contiguous = False
+        else:
+            piece = u.text
+            contiguous = prev is not None and u.index == prev.index + 1
         if prev is None:
             out = piece
-        elif u.index == prev.index + 1 and u.para == prev.para:
-            out += piece
+        elif contiguous and (u.para == prev.para or u.lead):
+            out += ("\n" if u.para != prev.para else "") + piece
         else:
             out += ELLIPSIS + piece
         prev = u

@@ -29,8 +29,11 @@ MAX_SOURCE_CHARS = 1500
 DEFAULT_MAX_RETRIES = 1
 
 
-def build_chat_model(settings, *, max_retries: int = DEFAULT_MAX_RETRIES, streaming: bool = False):
-    """ChatOpenAI for the configured endpoint; ConfigError when it is not configured."""
+def build_chat_model(settings, *, max_retries: int = DEFAULT_MAX_RETRIES):
+    """ChatOpenAI for the configured endpoint; ConfigError when it is not configured.
+
+    (``streaming`` is left unset: set explicitly to False, LangChain would turn ``.stream()``
+    into one non-streaming call.)"""
     if not settings.llm_configured:
         raise ConfigError("未配置大模型：请设置 XUEFA_LLM_BASE_URL 和 XUEFA_LLM_MODEL")
     from langchain_openai import ChatOpenAI
@@ -39,7 +42,7 @@ def build_chat_model(settings, *, max_retries: int = DEFAULT_MAX_RETRIES, stream
         model=settings.llm_model, base_url=settings.llm_base_url,
         api_key=settings.llm_api_key or "EMPTY",  # Ollama, vLLM... accept any key
         temperature=settings.llm_temperature, timeout=settings.llm_timeout,
-        max_retries=max_retries, streaming=streaming,
+        max_retries=max_retries,
     )
 
 

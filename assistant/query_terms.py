@@ -53,27 +53,32 @@ STOPWORDS = frozenset("""
 今天 昨天 明天 上述 刚才 前面 上面 以上 以下 等 等等 呢 还有 另外 其他 什么样 具体 一般 通常 主要 方面 怎么回事
 """.split())
 
-# What the question asks for -> cue words in the question, and words marking a sentence that answers it.
+# What the question asks for -> interrogative cues in the question, and words marking a sentence
+# that answers it. Kinds are tried in this order (a deadline question may mention 处罚, a
+# penalty question 数额): the first kind with a cue is the question's main kind.
 INTENTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "deadline": (("期限", "多久", "多长时间", "几天", "几日", "多少天", "几个月", "几年", "多少年", "时效",
-                  "什么时候", "何时", "期间", "最长", "最短", "日内", "时限", "到期", "多长"),
+    "deadline": (("多久", "多长时间", "多长", "几天", "几日", "多少天", "多少日", "几个月", "多少个月", "几年",
+                  "多少年", "几小时", "多少小时", "什么时候", "何时", "时效", "期限是", "期限为", "日内", "几周"),
                  ("日内", "日起", "之日", "期限", "时效", "个月", "年内", "以内", "不超过", "不得超过",
-                  "届满", "期间", "日前", "日", "月", "年")),
-    "amount": (("多少钱", "金额", "数额", "标准", "多少", "几倍", "赔多少", "补偿多少", "罚多少",
-                "费用", "比例"),
+                  "届满", "期间", "日前", "小时", "日", "月", "年")),
+    "amount": (("多少钱", "几倍", "多少倍", "赔多少", "赔偿多少", "补偿多少", "罚多少", "罚款多少", "多少元",
+                "标准是多少", "标准是什么", "什么标准", "金额", "数额是", "比例", "百分之多少", "怎么计算", "如何计算",
+                "怎么算", "费用是多少"),
                ("元", "倍", "百分之", "％", "%", "标准", "数额", "金额", "工资", "支付", "计算", "比例")),
-    "penalty": (("处罚", "罚款", "罚", "后果", "法律责任", "责任", "处分", "追究", "拘留", "违反", "违法",
-                 "吊销", "坐牢", "判刑"),
+    "responsible": (("谁", "哪个部门", "哪个机关", "哪些部门", "哪些机关", "什么部门", "什么机关", "由什么",
+                     "哪一级", "哪级", "主管部门是", "归哪"),
+                    ("负责", "主管", "部门", "机关", "职责", "监督管理", "由", "统筹", "协调", "承担")),
+    "permission": (("能不能", "能否", "可否", "可不可以", "是否可以", "是否需要", "需不需要", "是否应当",
+                    "应不应该", "应不应当", "有没有权", "是否有权", "行不行", "合法吗", "违法吗", "算不算",
+                    "允许吗", "是否允许", "是否必须", "要不要"),
+                   ("可以", "不得", "应当", "禁止", "有权", "必须", "无权", "不需", "不能", "允许")),
+    "penalty": (("怎么处罚", "如何处罚", "怎样处罚", "什么处罚", "哪些处罚", "处罚是什么", "怎么罚", "怎么处理",
+                 "什么责任", "法律责任", "什么后果", "后果", "处分", "追究", "坐牢", "判刑", "判几年", "被罚"),
                 ("处罚", "罚款", "责令", "警告", "拘留", "吊销", "没收", "处分", "追究", "刑事责任",
                  "法律责任", "赔偿", "违反", "处", "承担")),
-    "responsible": (("谁负责", "谁来", "由谁", "哪个部门", "哪个机关", "哪些部门", "什么部门", "什么机关",
-                     "主管", "负责", "职责", "管理部门", "谁管", "归谁"),
-                    ("负责", "主管", "部门", "机关", "职责", "监督管理", "由", "统筹", "协调")),
-    "permission": (("可以", "能不能", "能否", "可否", "是否可以", "允许", "可不可以", "能吗", "行不行",
-                    "是否需要", "需不需要", "必须", "应不应该", "是否应当", "有权", "有没有权", "禁止",
-                    "合法吗", "违法吗", "算不算", "是否"),
-                   ("可以", "不得", "应当", "禁止", "有权", "必须", "无权", "不需", "不能", "允许")),
 }
+# "…可以…吗": a yes/no question about what is allowed or required
+_PERMISSION_YES_NO = re.compile(r"(?:可以|必须|允许|需要|应当|能|禁止|要|得).{0,30}[吗么][？?！!。]?\s*$")
 
 _ARTICLE_ASK = re.compile(r"第[0-9０-９零〇一二两三四五六七八九十百千万]+条")
 _PUNCT = re.compile(r"[\s，。；：？！、,.;:?!（）()《》〈〉<>【】\[\]“”\"'‘’「」『』…—\-·]+")
@@ -127,17 +132,19 @@ class QuestionIntent:
 
 def question_intent(question: str) -> QuestionIntent:
     q = question or ""
-    found: list[tuple[int, str]] = []
-    for kind, (asks, _) in INTENTS.items():
-        positions = [q.find(w) for w in asks if w in q]
-        if positions:
-            found.append((min(positions), kind))
-    found.sort()
-    return QuestionIntent(kinds=[k for _, k in found], asks_article=bool(_ARTICLE_ASK.search(q)))
+    kinds = [kind for kind, (asks, _) in INTENTS.items() if any(w in q for w in asks)]
+    if "permission" not in kinds and _PERMISSION_YES_NO.search(q):
+        kinds.append("permission")
+        kinds.sort(key=list(INTENTS).index)
+    return QuestionIntent(kinds=kinds, asks_article=bool(_ARTICLE_ASK.search(q)))
 
 
 def strip_punct(text: str) -> str:
     return _PUNCT.sub("", text or "")
+
+
+LAW_NAME_ENDINGS = ("法", "法典", "条例", "规定", "办法", "决定", "细则", "章程", "准则", "规则", "纲要",
+                    "解释", "修正案", "意见", "通知", "制度", "规范", "守则")
 
 
 class LawMentionFinder:
@@ -147,7 +154,10 @@ class LawMentionFinder:
         from knowledge.law_names import LawNameResolver
 
         self.resolver = LawNameResolver(titles)
-        names = {k: v for k, v in self.resolver.names().items() if len(k) >= 2}
+        # unbracketed, only names that read as a law's name: the aliases 行政处罚, 劳动合同 are
+        # also ordinary terms (行政处罚的种类) and must stay part of the question's topic
+        names = {k: v for k, v in self.resolver.names().items()
+                 if len(k) >= 2 and k.endswith(LAW_NAME_ENDINGS)}
         self._names = sorted(names.items(), key=lambda kv: -len(kv[0]))
 
     def find(self, text: str) -> list[tuple[int, int, str]]:

@@ -54,8 +54,9 @@ class ChatTurn:
 
 
 def normalize_history(history: Iterable[Any] | None) -> list[ChatTurn]:
-    """Accepts ChatTurn objects, dicts {question, answer, laws}, OpenAI-style messages
-    [{role: user|assistant, content}], or (question, answer) pairs."""
+    """Accepts ChatTurn objects, dicts {question, answer, laws, found}, OpenAI-style messages
+    [{role: user|assistant, content}], (question, answer) pairs, or any object with a
+    ``question`` attribute (and optionally answer, laws, found, standalone)."""
     turns: list[ChatTurn] = []
     pending: ChatTurn | None = None
     for item in history or []:
@@ -80,6 +81,12 @@ def normalize_history(history: Iterable[Any] | None) -> list[ChatTurn]:
             turns.append(ChatTurn(question=str(item[0]), answer=str(item[1]) if len(item) > 1 else ""))
         elif isinstance(item, str):
             turns.append(ChatTurn(question=item))
+        elif hasattr(item, "question"):  # any turn-like record (e.g. a stored conversation turn)
+            turns.append(ChatTurn(question=str(getattr(item, "question") or ""),
+                                  answer=str(getattr(item, "answer", "") or ""),
+                                  laws=list(getattr(item, "laws", None) or []),
+                                  standalone=str(getattr(item, "standalone", "") or ""),
+                                  found=bool(getattr(item, "found", True))))
     if pending:
         turns.append(pending)
     return [t for t in turns if t.question.strip()]

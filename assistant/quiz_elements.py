@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .quiz_text import NUM, NUM_CHARS, parse_number, tokens
 
@@ -99,70 +100,94 @@ def quantities(text: str) -> list[Quantity]:
 
 # ---- bodies ----------------------------------------------------------------------------
 _ANCHORS = ("部门", "机关", "人民政府", "国务院", "委员会", "人民法院", "人民检察院", "工会")
-_STOP = frozenset("""由 向 经 报 对 在 将 把 被 给 和 与 及 及其 以及 或者 或 并 从 按照 依照 依据 根据 会同
-应当 可以 不得 负责 组织 指导 督促 报请 报经 提请 请求 通知 告知 其他 责令 其 本法 规定 设立 建立 批准 决定
-同意 商 征求 听取 提出 制定 公布 确定 接到 收到 是 为 不 需要 需 要 所在地 所在 的 、 等 委托 授权 协调
-统筹 监督 管理 审查 审批 备案 作出 共同 分别 各自 具体 还 也 即 均 应 可 得 须 必须 有权 主管 各
-要求 书面 书面通知 处理结果 结果 意见 报告 报送 提交 移送 送交 抄送 交 请 经过 通过 接受 配合 协助 支持 鼓励
-参加 通报 反映 举报 投诉 控告 检举 申请 申诉 起诉 请示 查处 处理 依法 给予 实施 执行 履行""".split())
-_OK_INSIDE = frozenset({"主管", "管理", "监督管理"})  # stop words that may sit inside a name
+# Words a body name is built from (县级以上地方人民政府…, 国务院…有关部门, 设区的市级…).
+_LEVELS = frozenset("""国家 国务院 中央 中华人民共和国 全国 省 自治区 直辖市 省级 市级 县级 乡级 乡镇 乡 镇 设区 市 县
+地方 各级 本级 同级 上级 下级 上一级 当地 基层 中央一级""".split())
+_QUALIFIERS = frozenset("有关 其他 相关 主管 行政 管理 监督管理 职能 业务 专门 军事 司法".split())
+# Domain words (网信, 劳动, 保密…) must be nouns; these nouns are not domains.
+_NOUN_FLAGS = frozenset({"n", "nz", "nt", "vn", "j", "b", "nrt"})
+_NOT_DOMAIN = frozenset("""处理结果 书面通知 结果 意见 情况 材料 报告 内向 行为 事项 人员 工作 规定 本法 法律 决定 名义
+职责 职权 权限 范围 期间 期限 费用 程序 措施 活动 信息 资料 文件 证据 申请 数据 个人信息 事实 理由 方案
+会同 通报 符合 建议 办理 委托 供述 主动供述 经向 审查 审查后 指导 监督 领导 行使 充分发挥 发挥 所属 层级 一级
+同一 所在 公务员所在 批准 备案 报请 报经 提请 符合国家 后报 经本 先经 报经本""".split())
 GENERIC_BODIES = frozenset({"有关部门", "主管部门", "有关主管部门", "部门", "机关", "有关机关", "人民政府",
                             "行政部门", "有关行政部门", "管理部门", "行政机关", "国家机关", "委员会",
-                            "有关行政主管部门", "行政主管部门", "监督管理部门", "有关监督管理部门"})
+                            "有关行政主管部门", "行政主管部门", "监督管理部门", "有关监督管理部门",
+                            "常务委员会", "上级机关", "下级机关", "上一级机关", "上级行政机关",
+                            "下级行政机关", "上一级行政机关", "任何机关", "一切国家机关", "主管机关"})
 _SHORT_OK = frozenset({"国务院", "工会"})
-_LEADING_QUALIFIERS = frozenset({"有关", "其他", "相关"}) | _OK_INSIDE
+
+
+@lru_cache(maxsize=20000)
+def _pos_tokens(text: str) -> tuple[tuple[str, str], ...]:
+    """(word, part of speech) by jieba.posseg, cached: sentences are read many times."""
+    import jieba.posseg
+
+    tokens("")  # initialize jieba under its lock
+    return tuple((w.word, w.flag) for w in jieba.posseg.lcut(text))
+
+
+def _is_anchor(word: str) -> bool:
+    # 本机关 / 该部门 / 原定密机关 refer back to a body named elsewhere: not a name
+    return word.endswith(_ANCHORS) and not word.startswith(("本", "该", "原", "其"))
 
 
 def bodies(text: str) -> list[Element]:
-    """Responsible bodies named in ``text``: runs of name tokens ending in an anchor word.
-
-    Uses jieba tokens so a name stops at a verb or preposition (由 / 向 / 负责 / 会同):
-    国务院电信主管部门 and 公安部门 in 国务院电信主管部门、公安部门和其他有关机关….
-    """
-    toks = tokens(text)
+    """Responsible bodies named in ``text`` (县级以上地方人民政府劳动行政部门, 国家网信部门,
+    国务院…), read backwards from an anchor word (部门 / 机关 / 人民政府 …) over level words,
+    qualifiers and at most two domain nouns, so a name stops at a verb or preposition."""
+    toks = _pos_tokens(text)
     offsets, pos = [], 0
-    for t in toks:
+    for w, _ in toks:
         offsets.append(pos)
-        pos += len(t)
-    found: list[Element] = []
-    i = 0
-    while i < len(toks):
-        # a run of name tokens
-        j = i
-        while j < len(toks) and _name_token(toks, j, start=(j == i)):
-            j += 1
-        if j == i:
-            i += 1
+        pos += len(w)
+    spans: list[tuple[int, int]] = []
+    for k, (word, _) in enumerate(toks):
+        if not _is_anchor(word):
             continue
-        last_anchor = max((k for k in range(i, j) if toks[k].endswith(_ANCHORS)), default=None)
-        if last_anchor is not None:
-            start = i
-            while start < last_anchor and toks[start] in _LEADING_QUALIFIERS:
-                start += 1  # a name does not start with 有关/主管: they qualify the name after
-            text_ = "".join(toks[start:last_anchor + 1])
-            core = text_[2:] if text_.startswith("有关") else text_
-            if (text_ not in GENERIC_BODIES and core not in GENERIC_BODIES
-                    and (len(text_) >= 4 or text_ in _SHORT_OK)):
-                found.append(Element("body", text_, offsets[start], offsets[last_anchor] + len(toks[last_anchor])))
-        i = j
-    return found
-
-
-def _name_token(toks: tuple[str, ...], j: int, start: bool) -> bool:
-    t = toks[j]
-    if t.endswith(("者", "人", "单位", "组织")):  # persons and units act; they are not bodies
-        return False
-    if t == "工会" and j > 0 and toks[j - 1] not in ("基层", "企业", "全国总", "上级"):
-        return start  # 工会 names a body only on its own (or 基层工会…)
-    if t == "的":  # only inside 设区的市
-        return j > 0 and toks[j - 1] == "设区" and j + 1 < len(toks) and toks[j + 1].startswith("市")
-    if t == "、":  # only inside 省、自治区、直辖市
-        return j > 0 and toks[j - 1] in ("省", "自治区") and j + 1 < len(toks) and toks[j + 1] in ("自治区", "直辖市")
-    if not re.fullmatch(r"[\u4e00-\u9fff]+", t):
-        return False
-    if t in _STOP and not (t in _OK_INSIDE and not start):
-        return False
-    return True
+        if word == "工会":
+            prev = toks[k - 1][0] if k else ""
+            spans.append((k - 1 if prev in ("基层", "上级", "企业") else k, k))
+            continue
+        start, budget, j = k, 2, k - 1
+        while j >= 0:
+            w, flag = toks[j]
+            if w in _LEVELS or w in _QUALIFIERS:
+                pass
+            elif w in ("以上", "以下"):
+                if not (j > 0 and toks[j - 1][0].endswith("级")):
+                    break
+            elif w == "的":
+                if not (j > 0 and toks[j - 1][0] == "设区" and toks[j + 1][0].startswith("市")):
+                    break
+            elif w == "、":
+                if not (j > 0 and toks[j - 1][0] in ("省", "自治区") and toks[j + 1][0] in ("自治区", "直辖市")):
+                    break
+            elif _is_anchor(w) and w != "工会":
+                budget = 2
+            elif (budget and flag in _NOUN_FLAGS and len(w) >= 2 and w not in _NOT_DOMAIN
+                  and not w.endswith(("者", "人", "单位", "组织"))):
+                budget -= 1
+            else:
+                break
+            start = j
+            j -= 1
+        while start < k and toks[start][0] in ("有关", "其他", "相关", "主管", "管理", "行政", "的", "、"):
+            start += 1  # a name does not start with a qualifier
+        spans.append((start, k))
+    found: list[Element] = []
+    for start, end in spans:
+        name = "".join(w for w, _ in toks[start:end + 1])
+        core = name[2:] if name.startswith("有关") else name
+        if (name in GENERIC_BODIES or core in GENERIC_BODIES or (len(name) < 4 and name not in _SHORT_OK)
+                or name.startswith(("一级", "层级", "同一", "所在"))):
+            continue
+        a, b = offsets[start], offsets[end] + len(toks[end][0])
+        if any(x.start <= a and b <= x.end for x in found):
+            continue
+        found = [x for x in found if not (a <= x.start and x.end <= b)]
+        found.append(Element("body", name, a, b))
+    return sorted(found, key=lambda e: e.start)
 
 
 # ---- modal words -----------------------------------------------------------------------

@@ -28,9 +28,9 @@ from knowledge.models import Article, Document
 
 from .quiz_elements import NUMERIC_KINDS, Element, extract_elements, quantities
 from .quiz_models import BLANK, ELLIPSIS, LETTERS, Claim, Question
-from .quiz_perturb import Edit, _body_family, alternative_values, candidate_edits
-from .quiz_text import (Sentence, contains_verbatim, leans_on_context, norm, render_number, shorten, similarity,
-                        split_sentences)
+from .quiz_perturb import Edit, _body_family, alternative_values, candidate_edits, same_body
+from .quiz_text import (Sentence, contains_verbatim, is_fragment, leans_on_context, norm, render_number, shorten,
+                        similarity, split_sentences)
 
 MAX_STATEMENT = 90  # characters: longer statements are shortened (verbatim segments only)
 MAX_OPTION = 70
@@ -56,9 +56,10 @@ class ArticleContext:
 
     @cached_property
     def statements(self) -> list[Sentence]:
-        """Sentences that can stand alone as a statement (not a lead-in to a list)."""
+        """Sentences that assert something on their own: not list items, not lead-ins (…：),
+        not bare conditions (…的)."""
         return [s for s in self.sentences
-                if len(norm(s.text)) >= 12 and not s.text.rstrip().endswith(("：", ":"))]
+                if not s.is_item and len(norm(s.text)) >= 12 and not is_fragment(s.text)]
 
     @property
     def law(self) -> str:
@@ -98,7 +99,8 @@ class Generator:
 
 
 # ---- helpers ---------------------------------------------------------------------------
-_KIND_WEIGHT = {"penalty": 3, "period": 3, "amount": 3, "ratio": 3, "date": 2, "age": 3, "count": 2,
+# Numbers are what the yearly exam asks most (期限, 罚款幅度…): prefer them when an article has any.
+_KIND_WEIGHT = {"penalty": 6, "period": 6, "amount": 5, "ratio": 5, "date": 3, "age": 5, "count": 3,
                 "body": 3, "modal": 1}
 _KIND_NAME = {"penalty": "处罚幅度", "period": "期限", "amount": "金额", "ratio": "比例", "date": "日期",
               "age": "年龄", "count": "人数/次数", "body": "主管机关", "modal": "义务性用语"}
@@ -132,6 +134,17 @@ def _shuffle_options(rng: random.Random, options: list[tuple[str, Claim]]) -> tu
     claims = [c for _, c in options]
     answer = [LETTERS[i] for i, c in enumerate(claims) if c.holds]
     return texts, claims, answer
+
+
+def _gives_away(statement: str, span: tuple[int, int]) -> bool:
+    """The blank's answer is written elsewhere in the stem (…可以多于二十五年…)."""
+    a, b = span
+    return statement[a:b] in statement[:a] + "|" + statement[b:]
+
+
+def _end(text: str) -> str:
+    """A sentence end for a stem: 。 unless the statement already ends with ……."""
+    return text if text.endswith(ELLIPSIS) else text + "。"
 
 
 def _as_option(text: str) -> str:
@@ -171,15 +184,17 @@ class BlankElement(Generator):
 
     def generate(self, ctx, rng):
         cands = _element_candidates(ctx, _KIND_WEIGHT)
+        if cands and all(e.kind == "modal" for _, e in cands) and rng.random() < 0.6:
+            return None  # 应当/可以 alone is the weakest blank: let a richer article be asked
         weights = [_KIND_WEIGHT[e.kind] * (0.2 if leans_on_context(s.text) else 1.0) for s, e in cands]
         picked = _pick_weighted(rng, cands, weights)
         if picked is None:
             return None
         s, e = picked
         statement, (a, b) = _statement_around(s, (e.start, e.end))
-        if statement[a:b] != e.text:
+        if statement[a:b] != e.text or _gives_away(statement, (a, b)):
             return None
-        stem = f"根据《{ctx.law}》的规定，{statement[:a]}{BLANK}{statement[b:]}。"
+        stem = f"根据《{ctx.law}》的规定，{statement[:a]}{BLANK}{_end(statement[b:])}"
         claim = Claim(statement, True, ctx.article.id)
         return self._question(
             ctx, stem=stem, options=[], answer=e.text, element=e.kind, quote=ctx.paragraph(s.paragraph),
@@ -202,8 +217,10 @@ class ChoiceElement(Generator):
         # stable sorts: keep the shuffle within equal keys
         cands.sort(key=lambda c: (leans_on_context(c[0].text), -_KIND_WEIGHT[c[1].kind]))
         for s, e in cands[:6]:
+            if e.kind == "body" and e.text.endswith("工会"):
+                continue  # no other body can stand in for a trade union: the options read absurd
             statement, (a, b) = _statement_around(s, (e.start, e.end))
-            if statement[a:b] != e.text:
+            if statement[a:b] != e.text or _gives_away(statement, (a, b)):
                 continue
             wrong = self._wrong_fillings(ctx, e, statement, (a, b), rng)
             if len(wrong) < 3:
@@ -214,7 +231,7 @@ class ChoiceElement(Generator):
                 filled = statement[:a] + w + statement[b:]
                 options.append((w, Claim(filled, False, ctx.article.id, original=statement, perturbation=kind)))
             texts, claims, answer = _shuffle_options(rng, options)
-            stem = f"根据《{ctx.law}》的规定，{statement[:a]}{BLANK}{statement[b:]}。"
+            stem = f"根据《{ctx.law}》的规定，{statement[:a]}{BLANK}{_end(statement[b:])}"
             return self._question(
                 ctx, stem=stem, options=texts, answer=answer, element=e.kind,
                 quote=ctx.paragraph(s.paragraph), claims=claims,
@@ -231,7 +248,7 @@ class ChoiceElement(Generator):
             return text != e.text and text not in out and ctx.absent_from_law(filled)
 
         if e.kind == "body":
-            pool = [x for x in ctx.body_pool if x not in statement and e.text not in x and x not in e.text]
+            pool = [x for x in ctx.body_pool if x not in statement and not same_body(x, e.text)]
             same = [x for x in pool if _body_family(x) == _body_family(e.text)]
             other = [x for x in pool if x not in same]
             rng.shuffle(same)
@@ -369,11 +386,15 @@ def _units(text: str) -> list[str]:
         if len(s.text) <= MAX_OPTION:
             out.append(norm(s.text))
             continue
+        pos = 0
         for clause in s.text.split("；"):
-            clause = clause.strip()
-            if len(norm(clause)) >= 10:
-                short, _ = shorten(clause, _first_element_span(clause) or (0, 4), MAX_OPTION)
-                out.append(short)
+            start, pos = pos, pos + len(clause) + 1
+            if len(norm(clause)) < 10:
+                continue
+            inner = _first_element_span(clause) or (0, 4)
+            # shortened within the sentence, so a later clause keeps the sentence's subject
+            short, _ = shorten(s.text, (start + inner[0], start + inner[1]), MAX_OPTION)
+            out.append(short)
     seen, unique = set(), []
     for u in out:
         if norm(u) not in seen and not leans_on_context(u):
@@ -544,7 +565,7 @@ class JudgeStatement(Generator):
         return None
 
     def _make(self, ctx, s, text, claim, reason, element, difficulty):
-        stem = f"根据《{ctx.law}》的规定，{text.rstrip('。；，')}。"
+        stem = f"根据《{ctx.law}》的规定，{_end(text.rstrip('。；，'))}"
         answer = "正确" if claim.holds else "错误"
         return self._question(ctx, stem=stem, options=["正确", "错误"], answer=answer, element=element,
                               quote=ctx.paragraph(s.paragraph), claims=[claim], reason=reason,
@@ -574,5 +595,7 @@ def generators_for(qtype: str, rng: random.Random, avoid: set[str] | frozenset[s
         name = rng.choices(names, weights=[weights[n] for n in names], k=1)[0]
         order.append(name)
         del weights[name]
-    order.sort(key=lambda n: n in avoid)  # stable: keeps the weighted order otherwise
+    # the weighted pick first, then the others by weight; avoided ones last
+    order = order[:1] + sorted(order[1:], key=lambda n: -GENERATOR_WEIGHTS[qtype][n])
+    order.sort(key=lambda n: n in avoid)  # stable: keeps that order otherwise
     return [GENERATORS[n] for n in order]

@@ -198,7 +198,8 @@ def parse_true_false(text: str) -> str | None:
     return None
 
 
-_CN_NUM_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万]+")
+_CN_NUM_RUN = re.compile(r"[0-9零〇一二两三四五六七八九十百千万]+")
+_DIGIT_TO_CN = str.maketrans("0123456789", "零一二三四五六七八九")
 
 
 def normalize_blank(text: str) -> str:
@@ -208,7 +209,8 @@ def normalize_blank(text: str) -> str:
     s = re.sub(r"[\s，。、；：,.;:“”\"'（）()《》]", "", s)
 
     def digits(m: re.Match) -> str:
-        value = cn_to_int(m.group(0))
+        run = m.group(0)
+        value = int(run) if run.isdigit() else cn_to_int(run.translate(_DIGIT_TO_CN))  # 1万 == 一万
         return str(value) if value is not None else m.group(0)
 
     return _CN_NUM_RUN.sub(digits, s)

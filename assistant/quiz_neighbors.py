@@ -7,6 +7,7 @@ needs nothing but the store: articles of the same law ranked by the jieba tokens
 """
 from __future__ import annotations
 
+import logging
 import math
 import threading
 from typing import Callable, Protocol
@@ -16,6 +17,8 @@ from knowledge.errors import XuefaError
 from knowledge.models import Article
 
 from .quiz_text import content_tokens
+
+log = logging.getLogger(__name__)
 
 Neighbors = Callable[[Article, int], list[Article]]
 
@@ -94,7 +97,9 @@ class SearchNeighbors:
                                         filters=SearchFilters(laws=[doc.title]))
             found = [h.article for h in result.hits
                      if h.article.id != article.id and h.article.doc_id == article.doc_id][:k]
-        except XuefaError:
+        except Exception as exc:  # hard negatives are best effort: a paper must not fail on them
+            if not isinstance(exc, XuefaError):
+                log.warning("search neighbors failed, using the token fallback: %s", exc)
             found = []
         if len(found) < k and self.fallback is not None:
             seen = {a.id for a in found} | {article.id}

@@ -17,6 +17,7 @@ from .quiz_elements import Quantity, bodies, quantities
 from .quiz_text import NUM, parse_number, render_number
 
 PERTURBATION_KINDS = ("number", "subject", "modal", "range")
+KIND_WEIGHTS = {"number": 4.0, "modal": 3.0, "range": 1.5, "subject": 1.5}
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,11 @@ def _range_limits(q: Quantity, text: str) -> tuple[float, float]:
 def number_edits(text: str, rng: random.Random, per_quantity: int = 1) -> list[Edit]:
     edits = []
     for q in quantities(text):
+        # the unit goes with the numeral when it follows it (三十日 → 十五日 reads in an explanation)
+        unit = q.unit if text[q.end:q.end + len(q.unit)] == q.unit else ""
         for value in alternative_values(q, text, per_quantity, rng):
-            edits.append(Edit("number", q.start, q.end, q.numeral, render_number(value, q.numeral)))
+            edits.append(Edit("number", q.start, q.end + len(unit), q.numeral + unit,
+                              render_number(value, q.numeral) + unit))
     return edits
 
 
@@ -105,11 +109,22 @@ _MODAL_SWAPS = {"应当": ("可以",), "可以": ("应当", "不得"), "不得":
                 "必须": ("可以",), "有权": ("无权",)}
 
 
+def _subordinate(text: str, start: int, end: int) -> bool:
+    """A modal inside a condition (…应当给予处罚的，) or an exception (除…可以…外): changing
+    it makes a trick question about a side clause, not a false rule."""
+    left = max(text.rfind(p, 0, start) for p in "，。；：\n") + 1
+    rights = [i for i in (text.find(p, end) for p in "，。；：\n") if i != -1]
+    clause = text[left:min(rights) if rights else len(text)]
+    return clause.startswith("除") or clause.endswith(("的", "外"))
+
+
 def modal_edits(text: str) -> list[Edit]:
     edits = []
     for m in re.finditer("|".join(_MODAL_SWAPS), text):
         word = m.group(0)
         if word == "禁止" and text[m.end():m.end() + 1] in ("性", "的"):
+            continue
+        if _subordinate(text, m.start(), m.end()):
             continue
         for new in _MODAL_SWAPS[word]:
             edits.append(Edit("modal", m.start(), m.end(), word, new))
@@ -138,6 +153,30 @@ DEFAULT_BODIES = ("国务院", "国务院有关部门", "省、自治区、直�
                   "设区的市级以上地方人民政府", "公安机关", "人民法院", "人民检察院")
 
 
+_HIGH_LEVELS = ("国务院", "国家", "中央", "全国", "省", "自治区", "直辖市", "市级", "设区的市")
+
+
+def same_body(a: str, b: str) -> bool:
+    """Names that may denote the same body: they differ only in 地方/各级/有关/其他, one
+    contains the other, or one is a range (省级以上…) that covers the other's level
+    (国务院有关部门 are 省级以上人民政府有关部门 too). Swapping them makes a trick question,
+    not a false statement."""
+    def key(x: str) -> str:
+        for w in ("地方", "各级", "有关", "其他"):
+            x = x.replace(w, "")
+        return x
+    if key(a) == key(b) or a in b or b in a:
+        return True
+    for wide, other in ((a, b), (b, a)):
+        if "以上" in wide and any(level in other for level in _HIGH_LEVELS):
+            return True
+        # …有关部门 is a set of departments: 公安部门 may well be one of them
+        for family in ("部门", "机关"):
+            if wide.endswith("有关" + family) and other.endswith(family):
+                return True
+    return False
+
+
 def _body_family(name: str) -> str:
     for family in ("人民法院", "人民检察院", "人民政府", "机关", "部门", "委员会"):
         if name.endswith(family):
@@ -152,8 +191,7 @@ def subject_edits(text: str, pool: list[str], rng: random.Random, per_body: int 
     candidates = sorted(set(pool) | set(DEFAULT_BODIES))
     edits = []
     for b in found:
-        usable = [c for c in candidates
-                  if c not in present and c not in text and b.text not in c and c not in b.text]
+        usable = [c for c in candidates if c not in present and c not in text and not same_body(c, b.text)]
         same = [c for c in usable if _body_family(c) == _body_family(b.text)]
         choice = same if len(same) >= per_body else usable
         rng.shuffle(choice)
@@ -174,5 +212,7 @@ def candidate_edits(text: str, *, body_pool: list[str], rng: random.Random,
         edits += modal_edits(text)
     if "range" in kinds:
         edits += range_edits(text)
-    rng.shuffle(edits)
-    return edits
+    # a weighted random order: numbers and modal words are what exams change most; a swapped
+    # body is the likeliest to read as arguable, so it comes up least
+    keyed = [(rng.random() ** (1 / KIND_WEIGHTS[e.kind]), i, e) for i, e in enumerate(edits)]
+    return [e for _, _, e in sorted(keyed, key=lambda x: (-x[0], x[1]))]

@@ -165,7 +165,7 @@ class QualityChecker:
         shown = [c.text for c in q.claims] if q.qtype != "填空" else [q.stem]
         if q.generator == "article_locate":
             shown = []
-        if any(leans_on_context(t) for t in shown):
+        if any(leans_on_context(t, assertion=q.generator != "multi_enumeration") for t in shown):
             r.warnings.append("context_dependent")
         if q.qtype in ("单选", "多选") and len(q.options) >= 3:
             lengths = [len(o) for o in q.options]

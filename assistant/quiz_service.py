@@ -10,18 +10,21 @@ from __future__ import annotations
 import random
 import threading
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from knowledge.article_store import ArticleStore
-from knowledge.errors import NotFoundError, XuefaError
+from knowledge.errors import ConfigError, NotFoundError, XuefaError
 from knowledge.models import Article, Document
 
 from .library import LibraryService
-from .quiz_elements import bodies
-from .quiz_generators import GENERATOR_WEIGHTS, ArticleContext, generators_for
+from .quiz_elements import bodies, extract_elements
+from .quiz_generators import GENERATOR_WEIGHTS, ArticleContext, Generator, generators_for
 from .quiz_models import QTYPES, Question, QuizScope
 from .quiz_neighbors import Neighbors, TokenNeighbors
 from .quiz_quality import QualityChecker, QualityReport
+
+if TYPE_CHECKING:
+    from .quiz_llm import ScenarioReport
 
 # Types of amendment texts: their "articles" are edit instructions, not rules to learn.
 SKIPPED_DOC_TYPES = frozenset({"修正案", "修改决定"})
@@ -63,6 +66,7 @@ def allocate(n: int, mix: dict[str, float]) -> list[str]:
 
 
 MAX_ATTEMPTS_PER_SLOT = 40  # articles tried for one question before giving up on that slot
+ARTICLES_PER_GENERATOR = 8  # articles the drawn generator may try before the next one
 
 
 def min_use(used: dict[int, int], pairs: list) -> int:
@@ -74,13 +78,15 @@ class QuizService:
     """Generates quality-checked questions from the article store."""
 
     def __init__(self, store: ArticleStore, neighbors: Neighbors | None = None,
-                 checker: QualityChecker | None = None):
+                 checker: QualityChecker | None = None, scenarios=None):
         self.store = store
+        self.scenarios = scenarios  # quiz_llm.ScenarioGenerator when an LLM is configured
         self.library = LibraryService(store)
         self.neighbors = neighbors or TokenNeighbors(store)
         self.checker = checker or QualityChecker(store)
         self._lock = threading.Lock()
-        self._laws: dict[str, tuple[int, list[Article], list[str]]] = {}
+        self._articles: dict[str, tuple[int, list[Article]]] = {}
+        self._pools: dict[str, tuple[int, list[str]]] = {}
 
     # ---- scope --------------------------------------------------------------------------
     def resolve_scope(self, scope: QuizScope | None = None) -> list[tuple[Article, Document]]:
@@ -94,47 +100,53 @@ class QuizService:
             arts = self.store.get_articles(list(scope.article_ids))
             docs = {d: self.store.get_document(d) for d in {a.doc_id for a in arts}}
             pairs = [(a, docs[a.doc_id]) for a in arts]
-        else:
-            if scope.laws:
-                docs = [self.library.find(name) for name in scope.laws]
-            else:
-                docs = [d for d in self.store.list_documents(current_only=True)
-                        if d.doc_type not in SKIPPED_DOC_TYPES]
+        elif scope.laws:
+            docs = list({d.id: d for d in (self.library.find(name) for name in scope.laws)}.values())
             if scope.doc_types:
                 docs = [d for d in docs if d.doc_type in scope.doc_types]
-            seen: set[str] = set()
-            pairs = []
-            for d in docs:
-                if d.id in seen:
-                    continue
-                seen.add(d.id)
-                pairs += [(a, d) for a in self._law(d.id)[0]]
+            pairs = [(a, d) for d in docs for a in self.law_articles(d.id)]
+        else:  # everything current: one pass over the store
+            wanted = set(scope.doc_types) if scope.doc_types else None
+            pairs = [(a, d) for a, d in self.store.iter_articles(current_only=True)
+                     if d.doc_type not in SKIPPED_DOC_TYPES and (wanted is None or d.doc_type in wanted)]
         if scope.chapters:
             pairs = [(a, d) for a, d in pairs if any(c in h for c in scope.chapters for h in a.path)]
         return [(a, d) for a, d in pairs if len(a.text) >= MIN_ARTICLE_CHARS]
 
-    def _law(self, doc_id: str) -> tuple[list[Article], list[str]]:
+    def law_articles(self, doc_id: str) -> list[Article]:
+        """Every article of a document (cached until the store changes)."""
         version = self.store.version()
         with self._lock:
-            cached = self._laws.get(doc_id)
+            cached = self._articles.get(doc_id)
             if cached and cached[0] == version:
-                return cached[1], cached[2]
+                return cached[1]
         articles = self.store.articles_of(doc_id)
+        with self._lock:
+            self._articles[doc_id] = (version, articles)
+        return articles
+
+    def body_pool(self, doc_id: str) -> list[str]:
+        """The bodies a law names, most frequent first: the wrong fillings and subject swaps
+        of its questions (computed on first use: it reads every article)."""
+        version = self.store.version()
+        with self._lock:
+            cached = self._pools.get(doc_id)
+            if cached and cached[0] == version:
+                return cached[1]
         counts: dict[str, int] = {}
-        for a in articles:
+        for a in self.law_articles(doc_id):
             for b in bodies(a.text):
                 counts[b.text] = counts.get(b.text, 0) + 1
         pool = sorted(counts, key=lambda b: (-counts[b], b))
         with self._lock:
-            self._laws[doc_id] = (version, articles, pool)
-        return articles, pool
+            self._pools[doc_id] = (version, pool)
+        return pool
 
     def context(self, article: Article, document: Document) -> ArticleContext:
         """Everything a generator needs about one article (law-level data is cached)."""
-        articles, pool = self._law(document.id)
         return ArticleContext(article=article, document=document,
                               neighbors=lambda k, a=article: self.neighbors(a, k),
-                              body_pool=pool, law_articles=articles)
+                              body_pool=self.body_pool(document.id), law_articles=self.law_articles(document.id))
 
     # ---- generation ---------------------------------------------------------------------
     def generate(self, scope: QuizScope | None = None, n: int = 10, types: Iterable[str] | str | None = None,
@@ -166,23 +178,37 @@ class QuizService:
         seen_ids = set(exclude_ids)
         used_articles: dict[int, int] = {}
         cursor = 0
+
+        def attempt(generators: list[Generator], fresh_only: bool, budget: int) -> Question | None:
+            """The next article (from the cursor) on which one of ``generators`` succeeds."""
+            nonlocal cursor
+            tried = 0
+            for step in range(len(pairs)):
+                index = (cursor + step) % len(pairs)
+                article, doc = pairs[index]
+                if fresh_only and used_articles.get(article.id, 0) > min_use(used_articles, pairs):
+                    continue
+                if tried >= budget:
+                    break
+                tried += 1
+                q = self._make(article, doc, qtype, rng, report, generators=generators)
+                if q is not None and q.id not in seen_ids:
+                    cursor = index + 1
+                    return q
+            return None
+
         for qtype in allocate(n, mix):
+            order = generators_for(qtype, rng)
             q = None
-            # fresh articles first (one question per article while the scope allows), then any
+            # the drawn generator gets a few articles before the next one is tried, so the mix
+            # of question kinds follows the weights; fresh articles first, then any
             for fresh_only in (True, False):
-                made = 0
-                for _ in range(len(pairs)):
-                    article, doc = pairs[cursor % len(pairs)]
-                    cursor += 1
-                    if fresh_only and used_articles.get(article.id, 0) > min_use(used_articles, pairs):
-                        continue
-                    if made >= MAX_ATTEMPTS_PER_SLOT:
+                for gen in order:
+                    q = attempt([gen], fresh_only, ARTICLES_PER_GENERATOR)
+                    if q is not None:
                         break
-                    made += 1
-                    q = self._make(article, doc, qtype, rng, report)
-                    if q is not None and q.id not in seen_ids:
-                        break
-                    q = None
+                if q is None:
+                    q = attempt(order, fresh_only, MAX_ATTEMPTS_PER_SLOT)
                 if q is not None:
                     break
             if q is None:
@@ -195,11 +221,11 @@ class QuizService:
         return report
 
     def _make(self, article: Article, doc: Document, qtype: str, rng: random.Random,
-              report: GenerationReport, avoid_generators: frozenset[str] = frozenset(),
-              avoid_elements: frozenset[str] = frozenset(),
+              report: GenerationReport, *, generators: list[Generator] | None = None,
+              avoid_generators: frozenset[str] = frozenset(), avoid_elements: frozenset[str] = frozenset(),
               avoid_ids: frozenset[str] = frozenset()) -> Question | None:
         ctx = self.context(article, doc)
-        for gen in generators_for(qtype, rng, avoid_generators):
+        for gen in generators or generators_for(qtype, rng, avoid_generators):
             report.attempts += 1
             q = gen.generate(ctx, rng)
             if q is None or q.id in avoid_ids:
@@ -234,3 +260,40 @@ class QuizService:
                     if q is not None and (not strict or (q.generator not in avoid_g or q.element not in avoid_e)):
                         return q
         return None
+
+    # ---- LLM scenario questions ---------------------------------------------------------
+    def generate_scenarios(self, scope: QuizScope | None = None, n: int = 5, seed: int | None = None, *,
+                           existing_stems: Iterable[str] = ()) -> "ScenarioReport":
+        """``n`` 案例题 from the configured LLM on articles of the scope that state concrete
+        rules (deadlines, bodies, obligations), each validated against its article and the
+        quality check; ConfigError without an LLM. Rejections are counted in the report."""
+        from .quiz_llm import ScenarioReport
+
+        if self.scenarios is None:
+            raise ConfigError("未配置大模型（XUEFA_LLM_BASE_URL / XUEFA_LLM_MODEL），无法生成案例题")
+        rng = random.Random(seed if seed is not None else random.SystemRandom().randrange(2 ** 31))
+        pairs = [(a, d) for a, d in self.resolve_scope(scope)
+                 if any(e.kind != "modal" for e in extract_elements(a.text)) or "应当" in a.text]
+        if not pairs:
+            raise NotFoundError("所选范围内没有适合出案例题的条文")
+        rng.shuffle(pairs)
+        total = ScenarioReport()
+        stems = list(existing_stems)
+        for article, doc in pairs:
+            if len(total.questions) >= n:
+                break
+            got = self.scenarios.generate(article, doc, 1, existing_stems=stems)
+            total.rounds += got.rounds
+            total.rejected += got.rejected
+            total.reasons += got.reasons
+            for q in got.questions:
+                verdict = self.checker.check(q)
+                if verdict.passed:
+                    total.questions.append(q)
+                    stems.append(q.stem)
+                else:
+                    total.rejected += 1
+                    total.reasons += verdict.problems
+            if total.rounds >= 3 * n + 3:
+                break  # a model that keeps failing: stop spending calls
+        return total

@@ -94,57 +94,89 @@ def _split_with_offsets(text: str, seps: str) -> list[tuple[int, int]]:
 def shorten(sentence: str, span: tuple[int, int], max_len: int = 90) -> tuple[str, tuple[int, int]]:
     """A statement of at most ~``max_len`` characters that keeps ``span`` and stays verbatim.
 
-    Prefers the whole sentence, then the 分号 clause holding the span, then the clause's head
-    (its subject) joined with ``……`` to the comma-parts around the span. Returns the text and
-    the span's new offsets in it.
+    Prefers the whole sentence, then the 分号 clause holding the span, then the comma-parts
+    around the span; a piece that does not start the sentence gets the sentence's head (its
+    subject or condition) in front, joined by ``……``, and a piece cut before the sentence
+    ends gets a trailing ``……``. Returns the text and the span's offsets in it.
     """
     a, b = span
     body = sentence.rstrip(_TRAILING)
-    if len(body) <= max_len:
+    if len(body) <= max_len * 1.2:  # a little long beats cut
         return body, (a, b)
+    piece, p0 = body, 0  # the piece and where it starts in body
     for start, end in _split_with_offsets(body, "；"):
         if start <= a and b <= end:
-            clause = body[start:end].rstrip(_TRAILING)
-            a2, b2 = a - start, b - start
-            lead_ws = len(clause) - len(clause.lstrip())
-            clause = clause.strip()
-            a2, b2 = a2 - lead_ws, b2 - lead_ws
-            if len(clause) <= max_len:
-                return clause, (a2, b2)
-            body, a, b = clause, a2, b2
+            raw = body[start:end]
+            p0 = start + len(raw) - len(raw.lstrip())
+            piece = raw.strip().rstrip(_TRAILING)
             break
-    parts = _split_with_offsets(body, "，")
+    if len(piece) > max_len:
+        piece, shift = _comma_window(piece, (a - p0, b - p0), max_len)
+        p0 += shift
+    if p0 == 0:
+        return piece, (a, b)
+    head_end = _split_with_offsets(body, "，；")[0][1]
+    head = body[:head_end].rstrip(_TRAILING)
+    if p0 <= head_end:  # the piece follows the head directly: keep the sentence's own words
+        joined = body[:p0] + piece
+        return joined, (a, b)
+    if len(head) + len(piece) > max_len + 30:  # a long head is not worth carrying
+        return piece, (a - p0, b - p0)
+    offset = len(head) + len(ELLIPSIS) - p0
+    return head + ELLIPSIS + piece, (a + offset, b + offset)
+
+
+def _comma_window(text: str, span: tuple[int, int], max_len: int) -> tuple[str, int]:
+    """The comma-parts of ``text`` around ``span`` within ``max_len``; returns the window
+    (with a trailing ``……`` when cut before the end) and where it starts in ``text``."""
+    a, b = span
+    parts = _split_with_offsets(text, "，")
     first = next((i for i, (s, e) in enumerate(parts) if s <= a < e), None)
     last = next((i for i, (s, e) in enumerate(parts) if s < b <= e), None)
     if first is None or last is None:
-        return body, (a, b)
+        return text, 0
     lo, hi = first, last
-    # widen around the span while it fits, so the statement reads as a whole
+    # widen around the span while it fits, alternating and leftwards first: a Chinese legal
+    # sentence puts its conditions (…的，) before the consequence, and dropping one changes
+    # the rule; the object after the span matters too
+    left_turn = True
     while True:
-        if hi + 1 < len(parts) and parts[hi + 1][1] - parts[lo][0] <= max_len:
-            hi += 1
-        elif lo > 0 and parts[hi][1] - parts[lo - 1][0] <= max_len:
+        can_left = lo > 0 and parts[hi][1] - parts[lo - 1][0] <= max_len
+        can_right = hi + 1 < len(parts) and parts[hi + 1][1] - parts[lo][0] <= max_len
+        if can_left and (left_turn or not can_right):
             lo -= 1
+        elif can_right:
+            hi += 1
         else:
             break
-    window_start = parts[lo][0]
-    window = body[window_start:parts[hi][1]].rstrip(_TRAILING).lstrip()
-    window_start += len(body[window_start:parts[hi][1]]) - len(body[window_start:parts[hi][1]].lstrip())
-    if lo == 0:
-        return window, (a - window_start, b - window_start)
-    head = body[parts[0][0]:parts[0][1]].strip().rstrip(_TRAILING)
-    if len(head) + len(window) > max_len + 30:  # a long head is not worth carrying
-        return window, (a - window_start, b - window_start)
-    offset = len(head) + len(ELLIPSIS) - window_start
-    return head + ELLIPSIS + window, (a + offset, b + offset)
+        left_turn = not left_turn
+    raw = text[parts[lo][0]:parts[hi][1]]
+    start = parts[lo][0] + len(raw) - len(raw.lstrip())
+    window = raw.strip().rstrip(_TRAILING)
+    if hi < len(parts) - 1:
+        window += ELLIPSIS  # cut before the end of the sentence: say so
+    return window, start
 
 
-_CONTEXT_WORDS = re.compile(r"前款|前两款|前三款|本条|该款|上述|前述|^(?:但是|但|其中|并且|同时|此外|否则)")
+_CONTEXT_WORDS = re.compile(r"前款|前两款|前三款|本条|该款|上述|前述|^(?:但是|但|其中|其|并且|同时|此外|否则|尚|情节|拒不|逾期)"
+                            r"|^[^，]{1,10}的，"  # a short bare condition (不满六个月的，…): whose?
+                            r"|^(?:法律|法律、行政法规|法律、法规)(?:、行政法规)?另有规定")  # boilerplate
 
 
-def leans_on_context(text: str) -> bool:
-    """A statement that needs the rest of its article to be understood (前款…, 但是…)."""
-    return bool(_CONTEXT_WORDS.search(norm(text)))
+def is_fragment(text: str) -> bool:
+    """Not a statement at all: a lead-in (…下列情形：) or a bare condition (…的)."""
+    key = norm(text).rstrip("…")
+    return key.endswith("的") or text.rstrip().rstrip("…").endswith(("：", ":"))
+
+
+def leans_on_context(text: str, *, assertion: bool = True) -> bool:
+    """A statement that needs the rest of its article to be understood (前款…, 但是…), or —
+    when it must be an ``assertion`` — asserts nothing yet (a condition ending in …的, a
+    lead-in ending in ：). List items (…的行为) are not assertions and need not be."""
+    key = norm(text)
+    if _CONTEXT_WORDS.search(key):
+        return True
+    return assertion and is_fragment(text)
 
 
 def parse_number(text: str) -> int | None:

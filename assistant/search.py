@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 
 from knowledge.article_store import ArticleStore
-from knowledge.chunker import chunk_header
+from knowledge.chunker import chunk_header, short_title
 from knowledge.cn_numerals import article_label
 from knowledge.errors import NotFoundError
 from knowledge.law_names import LawNameResolver
@@ -113,6 +113,8 @@ class SearchService:
         # 2. hybrid retrieval over the wanted documents
         if len(result.hits) < top_k:
             where = self._where(filters, docs)
+            if exact:  # keep the law in the question: 依据劳动合同法第三十九条，… → 劳动合同法 …
+                rest = " ".join([*dict.fromkeys(short_title(h.document.title) for h in exact), rest])
             got = self.retriever.retrieve(rest, top_k + len(exact), doc_ids=docs.keys(),
                                           documents=scope.documents, stage=stage, where=where)
             result.timings_ms.update(got.timings)
@@ -189,11 +191,11 @@ class SearchService:
                 scope = self._scope
                 if scope is None or scope.version != version:
                     docs = {d.id: d for d in self.store.list_documents()}
-                    current_titles = sorted({d.title for d in docs.values() if d.is_current})
-                    all_titles = sorted({d.title for d in docs.values()})
-                    scope = _Scope(version=version, documents=docs,
-                                   resolver=LawNameResolver(all_titles),
-                                   parser=ReferenceParser(current_titles or all_titles))
+                    # every held title, current or not: 网络安全法第二十一条 still resolves (and shows
+                    # its status) after the law was marked 已废止
+                    titles = sorted({d.title for d in docs.values()})
+                    scope = _Scope(version=version, documents=docs, resolver=LawNameResolver(titles),
+                                   parser=ReferenceParser(titles))
                     self._scope = scope
         return scope
 

@@ -76,3 +76,70 @@ class Container:
 
         return IngestionService(self.store, max_file_bytes=self.settings.max_file_bytes,
                                 listeners=self.index_listeners())
+
+    @cached_property
+    def chat(self):
+        """The configured LangChain chat model (OpenAI-compatible endpoint), or None."""
+        if not self.settings.llm_configured:
+            return None
+        from .llm_answerer import build_chat_model
+
+        return build_chat_model(self.settings)
+
+    @cached_property
+    def answerer(self):
+        """AnswerService: grounded answers with verified citations (LLM when configured)."""
+        from .answer_service import AnswerService
+
+        return AnswerService.from_container(self)
+
+    # ---- users and the web app (issue 6) -------------------------------------------------
+    @cached_property
+    def records(self):
+        """Learning records and users (SQL database at settings.records_url)."""
+        from .records import Records
+
+        return Records(self.settings.records_url)
+
+    @cached_property
+    def auth(self):
+        from .auth import AuthService
+
+        return AuthService(self.records)
+
+    @cached_property
+    def conversations(self):
+        from .conversations import ConversationStore
+
+        return ConversationStore(self.records)
+
+    # ---- quizzes, exams and spaced review (issue 5) -----------------------------------
+    @cached_property
+    def quiz(self):
+        """QuizService. Hard distractors come from lexical search over the same law (no
+        embedding model needed to make a paper), falling back to shared jieba tokens."""
+        from .quiz_neighbors import SearchNeighbors, TokenNeighbors
+        from .quiz_service import QuizService
+        from .search import SearchService
+
+        from .search_types import SearchFilters
+
+        lexical = SearchService(self.store, self.lexical_index, None)
+        neighbors = SearchNeighbors(lexical, self.store, fallback=TokenNeighbors(self.store))
+        scenarios = None
+        if self.chat is not None:
+            from .quiz_llm import ScenarioGenerator
+
+            def retrieve(stem, document):  # an LLM case must lead search back to its article
+                hits = lexical.search(stem, top_k=10, filters=SearchFilters(laws=[document.title])).hits
+                return [h.article.id for h in hits]
+
+            scenarios = ScenarioGenerator(self.chat, retrieve=retrieve)
+        return QuizService(self.store, neighbors, scenarios=scenarios)
+
+    @cached_property
+    def learning(self):
+        """LearningService: practice, mock exams, wrong-answer book, FSRS review, stats."""
+        from .learning import LearningService
+
+        return LearningService(self.records, self.quiz)

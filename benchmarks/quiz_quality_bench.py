@@ -5,14 +5,21 @@ Imports 10 bundled laws into a temporary XUEFA_HOME (text only, no embedding), t
 1. raw: runs every generator directly on sampled articles (no filtering) and reports the
    pass rate of each quality check per generator and per question type, with the yield
    (how often a generator finds something to ask in an article);
-2. service: asks ``QuizService.generate`` for 50 questions per law (what users get: only
-   questions passing every check) and reports counts, rejections and generation time.
+2. checker sensitivity (negative control): breaks each raw question in one way (wrong key,
+   duplicated option, perturbation undone, misquoted explanation, invented statement) and
+   reports how often the quality check catches it — the checks re-read the store, so they
+   are independent of the generators that were built to satisfy them;
+3. service: asks ``QuizService.generate`` for 50 questions per law (what users get: only
+   questions passing every check) and reports counts per type and generator, rejections and
+   generation time.
 
     python benchmarks/quiz_quality_bench.py [--per-generator 7] [--seed 1] [--json out.json]
+                                            [--dump sample.txt]
 """
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import random
 import sys
@@ -54,12 +61,49 @@ def _table(title: str, rows: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
+CORRUPTIONS = ("wrong_key", "duplicate_option", "undo_perturbation", "misquote", "invented_claim")
+
+
+def corrupt(q, how: str):
+    """A broken copy of ``q``, or None when the corruption does not apply to it."""
+    bad = copy.deepcopy(q)
+    if how == "wrong_key":
+        if q.qtype == "判断":
+            bad.answer = "正确" if q.answer == "错误" else "错误"
+        elif q.qtype == "填空":
+            bad.answer = q.answer + "以上"
+            bad.meta = dict(bad.meta, blank=bad.answer)
+        else:
+            bad.answer = [x for x in q.letters if x not in q.answer][:1]
+            if q.qtype == "多选":
+                bad.answer = sorted(bad.answer + q.answer[:1])
+    elif how == "duplicate_option":
+        if q.qtype not in ("单选", "多选"):
+            return None
+        bad.options = [q.options[0], q.options[0]] + q.options[2:]
+    elif how == "undo_perturbation":
+        targets = [c for c in bad.claims if not c.holds and c.original]
+        if not targets:
+            return None
+        targets[0].text = targets[0].original
+    elif how == "misquote":
+        bad.quote = q.quote[:2] + ("甲" if q.quote[2:3] != "甲" else "乙") + q.quote[3:]
+        bad.explanation = q.explanation.replace(q.quote, bad.quote)
+    elif how == "invented_claim":
+        targets = [c for c in bad.claims if c.holds]
+        if not targets:
+            return None
+        targets[0].text = targets[0].text[:-1] + "并报国务院备案"
+    return bad
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-generator", type=int, default=7, help="raw questions per generator per law")
     parser.add_argument("--service-n", type=int, default=50, help="questions per law through QuizService")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
+    parser.add_argument("--dump", type=Path, help="write a random sample of served questions for review")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="xuefa-bench-") as home:
@@ -74,7 +118,7 @@ def main() -> int:
 
         # 1. raw generator output, every item checked
         rng = random.Random(args.seed)
-        reports, tries, made = [], Counter(), Counter()
+        reports, tries, made, raw = [], Counter(), Counter(), []
         t0 = time.perf_counter()
         for doc in docs:
             articles = [a for a, _ in service.resolve_scope(QuizScope(laws=[doc.id]))]
@@ -91,6 +135,7 @@ def main() -> int:
                         continue
                     made[name] += 1
                     got += 1
+                    raw.append(q)
                     reports.append(checker.check(q))
         raw_secs = time.perf_counter() - t0
         print(f"\nraw: {len(reports)} questions from {len(docs)} laws in {raw_secs:.1f}s "
@@ -107,13 +152,26 @@ def main() -> int:
             for p in failures[:8]:
                 print("  -", p)
 
-        # 2. what users get: QuizService with the quality gate
-        service_rows = []
+        # 2. negative control: does the checker catch broken items?
+        caught, applied = Counter(), Counter()
+        for q in raw:
+            for how in CORRUPTIONS:
+                bad = corrupt(q, how)
+                if bad is None:
+                    continue
+                applied[how] += 1
+                caught[how] += not checker.check(bad).passed
+        print("\nchecker sensitivity (broken copies caught): " + ", ".join(
+            f"{h} {caught[h]}/{applied[h]} ({caught[h] / max(applied[h], 1) * 100:.1f}%)" for h in CORRUPTIONS))
+
+        # 3. what users get: QuizService with the quality gate
+        service_rows, served = [], []
         t0 = time.perf_counter()
         for i, doc in enumerate(docs):
             t1 = time.perf_counter()
             rep = service.generate_report(QuizScope(laws=[doc.id]), n=args.service_n, seed=args.seed + i)
             types = Counter(q.qtype for q in rep.questions)
+            served += rep.questions
             service_rows.append({"law": doc.title, "questions": len(rep.questions), "rejected": len(rep.rejected),
                                  "attempts": rep.attempts, "seconds": round(time.perf_counter() - t1, 2),
                                  "types": dict(types)})
@@ -125,8 +183,17 @@ def main() -> int:
               f"{total_rej} candidates rejected by the quality gate")
         for r in service_rows:
             print(f"  {r['law']}: {r['questions']} questions {r['types']}, rejected {r['rejected']}, {r['seconds']}s")
+        gens = Counter(q.generator for q in served)
+        print("  by generator: " + ", ".join(f"{g} {n}" for g, n in gens.most_common()))
+        if args.dump:
+            sample = random.Random(args.seed).sample(served, min(60, len(served)))
+            args.dump.write_text("\n\n".join(
+                f"{q.render()}\n答案：{q.answer_text}　{q.citation}　[{q.generator}/{q.element}]\n{q.explanation}"
+                for q in sample), encoding="utf-8")
+            print(f"  sample of {len(sample)} served questions written to {args.dump}")
         if args.json:
             args.json.write_text(json.dumps({"raw_by_generator": by_gen, "raw_by_type": by_type,
+                                             "checker_caught": {h: [caught[h], applied[h]] for h in CORRUPTIONS},
                                              "service": service_rows, "raw_seconds": raw_secs,
                                              "service_seconds": total_secs}, ensure_ascii=False, indent=1))
         store.close()

@@ -191,8 +191,10 @@ class Snapshot:
 class LexicalIndex:
     """BM25 over jieba tokens of title + chapter path + text of every stored article."""
 
-    def __init__(self, store: ArticleStore, directory: Path | str, *, k1: float = 1.5, b: float = 0.5):
+    def __init__(self, store: ArticleStore, directory: Path | str, *, k1: float = 1.5, b: float = 0.5,
+                 title_tokens: bool = True):
         self.store = store
+        self.title_tokens = bool(title_tokens)
         self.directory = Path(directory)
         self.k1, self.b = float(k1), float(b)
         self._lock = threading.RLock()
@@ -347,7 +349,7 @@ class LexicalIndex:
             di = len(self._doc_ids)
             self._doc_ids.append(doc.id)
             self._doc_sig[doc.id] = [min(a.id for a in arts), len(arts)]
-            title_toks = tok.tokenize(short_title(doc.title))
+            title_toks = tok.tokenize(short_title(doc.title)) if self.title_tokens else []
             path_cache: dict[tuple, list[str]] = {}
             for art, n_cited in zip(arts, inbound_citations(arts)):
                 key = tuple(art.path)
@@ -417,7 +419,7 @@ class LexicalIndex:
 
     def _config_key(self) -> str:
         terms = "\n".join(load_legal_terms()) + "\n".join(sorted(STOPWORDS))
-        return f"{FORMAT}:{hashlib.sha1(terms.encode()).hexdigest()[:12]}"
+        return f"{FORMAT}:{int(self.title_tokens)}:{hashlib.sha1(terms.encode()).hexdigest()[:12]}"
 
     def _save(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)

@@ -3,10 +3,18 @@ and ``LexicalOnly``, a small but real keyword searcher (jieba term overlap weigh
 used as the search service where ``assistant.search.SearchService`` cannot be built."""
 from __future__ import annotations
 
+import atexit
+import functools
+import json
 import re
+import shutil
+import tempfile
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from assistant.citation_verifier import CitationVerifier
 from assistant.query_terms import LawMentionFinder, TermStats, content_terms, tokens
@@ -103,7 +111,7 @@ class LexicalOnly:
             if ref.title is None or ref.number is None:
                 continue
             refs.append(ArticleReference(law=ref.title, number=ref.number, sub=ref.sub, raw=ref.raw))
-            doc, art = self.verifier.lookup(ref.title, ref.number, ref.sub)
+            doc, art = self.verifier.lookup(ref.title, ref.number, ref.sub, item=ref.item)
             if art is None:
                 missing.append(f"《{ref.title}》没有{ArticleReference(ref.title, ref.number, ref.sub).label}")
             elif doc.id in allowed and art.id not in seen:
@@ -135,3 +143,54 @@ class LexicalOnly:
         return SearchResult(query=query, hits=hits[:top_k], references=refs, missing=missing)
 
 
+
+
+def make_search(store: ArticleStore, directory: Path):
+    """The real SearchService (lexical only: no embedding model in tests); ``LexicalOnly`` only
+    where assistant.search is not available."""
+    try:
+        from assistant.search import SearchService
+        from knowledge.lexical_index import LexicalIndex
+    except ImportError:  # pragma: no cover - the search service is part of the project
+        return LexicalOnly(store)
+    return SearchService(store, LexicalIndex(store, directory / "lexical"))
+
+
+@dataclass
+class AnswerEnv:
+    directory: Path
+    store: ArticleStore
+    search: object
+    stats: TermStats
+
+    def service(self, **kwargs):
+        from assistant.answer_service import AnswerService
+
+        kwargs.setdefault("term_stats", self.stats)
+        return AnswerService(self.store, self.search, **kwargs)
+
+
+@functools.lru_cache(maxsize=None)
+def shared_env() -> AnswerEnv:
+    """One store + search per test process (built in ~2 s), read-only for every test."""
+    directory = Path(tempfile.mkdtemp(prefix="xuefa-answer-tests-"))
+    atexit.register(shutil.rmtree, directory, True)
+    store = build_store(directory / "knowledge.db")
+    search = make_search(store, directory)
+    search.search("劳动合同 解除", top_k=1)  # build the index now, not inside the first test
+    return AnswerEnv(directory, store, search, TermStats.for_store(store))
+
+
+@pytest.fixture(scope="session")
+def answer_env() -> AnswerEnv:
+    return shared_env()
+
+
+def load_cases() -> list[dict]:
+    with open(DATA / "extractive_cases.jsonl", encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def off_topic_questions() -> list[str]:
+    lines = (DATA / "off_topic_questions.txt").read_text("utf-8").splitlines()
+    return [x.strip() for x in lines if x.strip() and not x.startswith("#")]

@@ -139,7 +139,7 @@ def test_killed_embedding_run_resumes_without_duplicates(tmp_path):
     """kill -9 in the middle of embedding; a rerun completes with no duplicate vectors."""
     home = tmp_path / "home"
     env = {**os.environ, "XUEFA_HOME": str(home), "XUEFA_EMBEDDER": "fake", "XUEFA_EMBED_BATCH_SIZE": "8"}
-    subprocess.run([sys.executable, "-m", "assistant.cli", "import-statutes", "--law", "网络安全法", "--no-embed"],
+    subprocess.run([sys.executable, "-m", "assistant", "import-statutes", "--law", "网络安全法", "--no-embed"],
                    env=env, check=True, capture_output=True)
     script = textwrap.dedent("""
         import time
@@ -153,15 +153,15 @@ def test_killed_embedding_run_resumes_without_duplicates(tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert int(first) >= 8
-    status = subprocess.run([sys.executable, "-m", "assistant.cli", "index", "status", "--json"],
+    status = subprocess.run([sys.executable, "-m", "assistant", "index", "status", "--json"],
                             env=env, check=True, capture_output=True, text=True)
     import json
 
     partial = json.loads(status.stdout)
     assert 0 < partial["embedded"] < partial["articles"]
-    subprocess.run([sys.executable, "-m", "assistant.cli", "index", "embed"], env=env, check=True,
+    subprocess.run([sys.executable, "-m", "assistant", "index", "embed"], env=env, check=True,
                    capture_output=True)
-    final = json.loads(subprocess.run([sys.executable, "-m", "assistant.cli", "index", "status", "--json"],
+    final = json.loads(subprocess.run([sys.executable, "-m", "assistant", "index", "status", "--json"],
                                       env=env, check=True, capture_output=True, text=True).stdout)
     assert final["pending"] == 0
     assert final["embedded"] == final["articles"]

@@ -20,7 +20,7 @@ from knowledge.models import DOC_TYPES, STATUSES
 
 from ..ingestion import IngestOptions
 from ..library import LibraryService
-from .common import ROLE_NAMES, admin_user, esc, ui_errors
+from .common import ROLE_NAMES, admin_user, current_user, esc, ui_errors
 
 AUTO = "自动识别"
 DOC_HEADERS = ["名称", "类型", "状态", "条数", "施行日期", "来源", "ID"]
@@ -74,7 +74,7 @@ class AdminTab:
                  ("待向量化", f"{s['pending']}", "条")]
         cells = "".join(f'<div class="xf-stat"><b>{esc(v)}</b>{esc(k)} <small>{esc(n)}</small></div>'
                         for k, v, n in stats)
-        return (f'<div id="xf-index-status">{cells}'
+        return (f'<div id="xf-index-status"><h3>索引状态</h3>{cells}'
                 f'<div class="xf-progressbar"><div style="width:{pct:.1f}%"></div></div>'
                 f'<p>{esc(state)}。精确条号与关键词检索随时可用，语义检索随向量化进度逐步完善。</p>'
                 f'<p>嵌入模型：<code>{esc(s["embedder"])}</code>　大模型：{llm}</p></div>')
@@ -201,14 +201,13 @@ class AdminTab:
     # ---- layout ----------------------------------------------------------------------------------
     def build(self, demo: gr.Blocks, timer: gr.Timer) -> list:
         """Build the tab; returns the components to refresh when an admin opens the app."""
-        gr.Markdown("### 索引状态")
         status = gr.HTML(elem_id="admin-status")
         refresh = gr.Button("刷新状态", size="sm", elem_id="admin-refresh")
         refresh.click(self.index_status, None, status, api_name="admin_index_status")
-        timer.tick(self.index_status, None, status, api_visibility="private", show_progress="hidden")
+        timer.tick(self.tick, None, status, api_visibility="private", show_progress="hidden")
 
         with gr.Accordion("导入文件（法规或内部制度）", open=True):
-            files = gr.File(label="选择文件（可多选：.txt .md .docx .pdf .html）", file_count="multiple",
+            files = gr.File(label="选择文件（可多选：.txt .md .docx .pdf .html）", file_count="multiple", height=150,
                             file_types=[".txt", ".md", ".docx", ".pdf", ".html", ".htm"], elem_id="admin-files")
             with gr.Row():
                 title = gr.Textbox(label="标题（可选，仅单个文件）", placeholder="默认取文件中的标题行")
@@ -230,7 +229,7 @@ class AdminTab:
                 dlist_btn = gr.Button("列出", scale=1)
             docs = gr.Dataframe(headers=DOC_HEADERS, interactive=False, wrap=True, max_height=380,
                                 label="文档（点击一行以选择）", elem_id="admin-docs")
-            chosen = gr.State("")
+            chosen = gr.Textbox(visible=False, elem_id="admin-chosen")  # doc id (an input for API clients too)
             chosen_label = gr.Markdown("尚未选择文档。")
             with gr.Row():
                 new_status = gr.Dropdown(list(STATUSES), value="已被修改", label="标记为")
@@ -277,18 +276,31 @@ class AdminTab:
         add_btn.click(self.add_user, [uname, urole, upass], [user_msg, users, upass], api_name="admin_add_user")
         role_btn.click(self.set_role, [uname, urole], [user_msg, users], api_name="admin_set_role")
         pass_btn.click(self.reset_password, [uname, upass], [user_msg, upass], api_name="admin_reset_password")
-        self._refreshers = [(self.index_status, status), (self.list_users, users)]
-        self._doc_listing = listing
-        return [status, users, docs]
+        return [status, users, docs, self.paper_laws]
 
     def paper_section(self) -> None:
-        """Exam paper export (needs the quiz engine); see practice_tab for the generator."""
+        """Exam paper generation and export (.docx / .xlsx with answer key)."""
         from .paper_section import build_paper_section
 
         build_paper_section(self)
 
+    # ---- what an admin sees on opening the app ----------------------------------------------
+    def on_load(self, demo: gr.Blocks, outputs: list) -> None:
+        demo.load(self.initial, None, outputs, api_visibility="private")
+
     @ui_errors
-    def refresh_all(self, query: str, include_history: bool, request: gr.Request):
-        """What an admin sees on opening the app (staff: nothing, and no error shown)."""
-        admin_user(self.c, request)
-        return self.status_html(), self.list_users(request), self.list_documents(query, include_history, request)
+    def initial(self, request: gr.Request):
+        """Admins: status, users, documents. Anyone else: nothing (no data, no error toast)."""
+        user = current_user(self.c, request)
+        if user.role != "admin":
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        titles = [d.title for d in self.library.documents()]
+        return (self.status_html(), self.list_users(request), self.list_documents("", False, request),
+                gr.Dropdown(choices=titles))
+
+    @ui_errors
+    def tick(self, request: gr.Request):
+        user = current_user(self.c, request)
+        if user.role != "admin":
+            return gr.skip()
+        return self.status_html()

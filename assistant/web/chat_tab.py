@@ -20,6 +20,7 @@ SCOPE_ALL, SCOPE_LAWS, SCOPE_INTERNAL = "全部法规与制度", "指定法规",
 EMPTY_CARDS = "提问后，回答所依据的条文会显示在这里；点击卡片可阅读整部法规。"
 EXAMPLES = ["网络运营者收集个人信息要遵守什么规定？", "保密法对涉密载体有什么要求？",
             "单位拖欠工资三个月怎么办？"]
+PLACEHOLDER = "<b>有什么法律问题？</b><br>例如：" + "；".join(esc(e) for e in EXAMPLES)
 FLAG_KINDS_SHOWN = {"nonexistent", "misquote", "not_in_force", "bad_source", "unattributed_quote",
                     "uncited", "prompt_leak", "missing_article", "llm_error"}
 
@@ -184,18 +185,17 @@ class ChatTab:
                 with gr.Row():
                     scope = gr.Radio([SCOPE_ALL, SCOPE_LAWS, SCOPE_INTERNAL], value=SCOPE_ALL,
                                      label="查找范围", elem_id="chat-scope", scale=2)
-                    laws = gr.Dropdown(label="指定法规（可多选）", multiselect=True, choices=[],
+                    laws = gr.Dropdown(label="指定法规（可多选）", multiselect=True, choices=[], allow_custom_value=True,
                                        visible=False, elem_id="chat-laws", scale=2)
-                chatbot = gr.Chatbot(label="问答", height=520, elem_id="chat-bot", buttons=["copy"],
-                                     placeholder="<b>有什么法律问题？</b><br>例如：" + "；".join(esc(e) for e in EXAMPLES),
+                chatbot = gr.Chatbot(label="问答", show_label=False, height=520, elem_id="chat-bot", buttons=["copy"],
+                                     placeholder=PLACEHOLDER,
                                      feedback_options=None, layout="panel")
                 with gr.Row():
                     box = gr.Textbox(show_label=False, placeholder="输入问题，回车发送", scale=5,
                                      elem_id="chat-input", max_lines=6)
                     send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="chat-send")
             with gr.Column(scale=3, min_width=280):
-                gr.Markdown("#### 引用条文")
-                cards = gr.HTML(render.cards([], EMPTY_CARDS), elem_id="chat-cards",
+                cards = gr.HTML(render.cards([], EMPTY_CARDS), label="引用条文", show_label=True, container=True, elem_id="chat-cards",
                                 js_on_load=render.CARD_CLICK_JS, max_height=700)
 
         scope.change(lambda s: gr.Dropdown(visible=s == SCOPE_LAWS), scope, laws, api_visibility="private",

@@ -104,7 +104,7 @@ FONT_STACK = ["PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans C
 
 def theme() -> gr.themes.Base:
     """A calm blue-grey theme with system CJK fonts (no web fonts: works offline/intranet)."""
-    return gr.themes.Soft(
+    return gr.themes.Default(
         primary_hue=gr.themes.colors.blue, secondary_hue=gr.themes.colors.slate,
         neutral_hue=gr.themes.colors.slate, radius_size=gr.themes.sizes.radius_md,
         font=FONT_STACK, font_mono=["Menlo", "Consolas", "monospace"],
@@ -112,7 +112,7 @@ def theme() -> gr.themes.Base:
 
 
 CSS = """
-.gradio-container { max-width: 1280px !important; margin: 0 auto !important; }
+.gradio-container { max-width: 1280px !important; width: 100% !important; margin: 0 auto !important; }
 #xf-header { align-items: center; padding: 2px 0 4px; }
 #xf-header h1 { font-size: 1.35rem; margin: 0; letter-spacing: .05em; }
 #xf-header .xf-sub { color: var(--body-text-color-subdued); font-size: .9rem; }
@@ -154,7 +154,9 @@ CSS = """
 @media (max-width: 720px) {
   .gradio-container { padding: 4px !important; }
   #xf-header h1 { font-size: 1.1rem; }
+  #xf-header .xf-sub { display: none; }
   #xf-whoami { text-align: left; }
+  #chat-side { order: 2; }
   .xf-card .xf-text { max-height: 10em; }
 }
 """

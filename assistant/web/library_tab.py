@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import gradio as gr
 
+from knowledge.law_names import short_name
 from knowledge.models import DOC_TYPES
 
 from ..library import LibraryService
@@ -15,7 +16,7 @@ from .common import current_user, esc, ui_errors
 
 ALL = "全部"
 ALL_CHAPTERS = "全部章节"
-DOC_HEADERS = ["名称", "类型", "状态", "条数", "施行日期"]
+DOC_HEADERS = ["名称", "类型", "状态", "条数"]
 SCOPES = {"全部": "all", "法律法规": "statutes", "内部制度": "internal"}
 
 
@@ -47,8 +48,8 @@ class LibraryTab:
         current_user(self.c, request)
         docs = self.library.documents(query=query or "", doc_type=None if doc_type in (None, "", ALL) else doc_type,
                                       include_history=bool(include_history))
-        rows = [[d.title + ("" if d.is_current else "（历史版本）"), d.doc_type, d.status_on(),
-                 d.article_count, d.effective_date or "-"] for d in docs]
+        rows = [[short_name(d.title) + ("" if d.is_current else f"（{d.version or '历史'}版）"), d.doc_type,
+                 d.status_on(), d.article_count] for d in docs]
         return rows, [d.id for d in docs]
 
     @ui_errors
@@ -111,25 +112,26 @@ class LibraryTab:
     def build(self) -> LibraryView:
         with gr.Row(equal_height=False):
             with gr.Column(scale=2, min_width=300):
-                with gr.Group():
-                    query = gr.Textbox(label="查找法规", placeholder="名称关键词，如：保密、网络安全、公文",
-                                       elem_id="lib-query")
-                    with gr.Row():
-                        doc_type = gr.Dropdown([ALL, *DOC_TYPES], value=ALL, label="类型", min_width=120)
-                        history = gr.Checkbox(label="含历史版本", value=False, min_width=120)
-                find = gr.Button("查找", variant="secondary", elem_id="lib-find")
-                doc_list = gr.Dataframe(headers=DOC_HEADERS, datatype=["str", "str", "str", "number", "str"],
-                                        interactive=False, wrap=True, max_height=420, label="文档（点击打开）",
-                                        elem_id="lib-docs", column_widths=["46%", "16%", "14%", "10%", "14%"])
-                doc_ids = gr.State([])
                 with gr.Accordion("检索条文", open=True):
                     squery = gr.Textbox(label="条文检索", placeholder="关键词或问题，例如：涉密载体的管理",
                                         elem_id="lib-search-query")
                     scope = gr.Radio(list(SCOPES), value="全部", label="范围")
                     sbtn = gr.Button("检索", elem_id="lib-search-btn")
-                    results = gr.HTML(elem_id="lib-search-results", js_on_load=render.CARD_CLICK_JS)
+                    results = gr.HTML(elem_id="lib-search-results", js_on_load=render.CARD_CLICK_JS,
+                                      max_height=520)
+                with gr.Accordion("查找法规", open=True):
+                    query = gr.Textbox(label="名称", placeholder="名称关键词，如：保密、网络安全、公文",
+                                       elem_id="lib-query")
+                    with gr.Row():
+                        doc_type = gr.Dropdown([ALL, *DOC_TYPES], value=ALL, label="类型", min_width=120)
+                        history = gr.Checkbox(label="含历史版本", value=False, min_width=120)
+                    find = gr.Button("查找", variant="secondary", elem_id="lib-find")
+                    doc_list = gr.Dataframe(headers=DOC_HEADERS, datatype=["str", "str", "str", "number"],
+                                            interactive=False, wrap=True, max_height=420, label="文档（点击打开）",
+                                            elem_id="lib-docs", column_widths=["52%", "18%", "18%", "12%"])
+                doc_ids = gr.State([])
             with gr.Column(scale=3, min_width=320):
-                header = gr.HTML('<div class="xf-empty">在左侧查找并点击一部法规，即可在此阅读全文。</div>',
+                header = gr.HTML('<div class="xf-empty">在左侧检索条文，或查找并点击一部法规，即可在此阅读全文。</div>',
                                  elem_id="lib-header")
                 with gr.Row():
                     versions = gr.Radio(label="版本", visible=False, elem_id="lib-versions")
@@ -149,6 +151,10 @@ class LibraryTab:
         results.select(self.open_card, None, view.outputs, api_visibility="undocumented")
         self._load_inputs = listing
         return view
+
+    def refresh_on(self, tab: gr.Tab) -> None:
+        """Re-list documents when the tab is opened (an admin may have added some)."""
+        tab.select(**self._load_inputs, api_visibility="private")
 
     def on_load(self, demo: gr.Blocks) -> None:
         demo.load(**self._load_inputs, api_visibility="undocumented")

@@ -18,7 +18,21 @@ element.addEventListener('click', (e) => {
 
 # Scroll the highlighted article into view whenever the reader's text changes.
 SCROLL_TO_TARGET_JS = """
-const go = () => { const t = element.querySelector('.xf-target'); if (t) t.scrollIntoView({block: 'center'}); };
+const go = () => {
+  const t = element.querySelector('.xf-target');
+  if (!t) return;
+  let box = t.parentElement;
+  while (box && box !== document.body) {
+    const style = getComputedStyle(box);
+    if (/(auto|scroll)/.test(style.overflowY) && box.scrollHeight > box.clientHeight) break;
+    box = box.parentElement;
+  }
+  if (box && box !== document.body) {
+    box.scrollTop += t.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 4;
+  } else {
+    t.scrollIntoView({block: 'center'});
+  }
+};
 watch('value', () => setTimeout(go, 30));
 setTimeout(go, 30);
 """

@@ -1,0 +1,4 @@
+"""`python -m assistant` is the `xuefa` command."""
+from .cli import main
+
+main()

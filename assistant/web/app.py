@@ -1,0 +1,91 @@
+"""The browser app: ``build_app(container)`` assembles the tabs; ``launch(...)`` serves it
+behind gradio's login (users and roles from the records database).
+
+Authentication: gradio's ``auth=`` calls :meth:`AuthService.gradio_auth` (argon2 hashes in
+SQL) at ``/login`` and keeps a session cookie; every handler reads ``request.username`` from
+that session and the role from the database (see ``common.current_user``/``admin_user``).
+gradio_client logs in the same way (``Client(url, auth=(name, password))``).
+"""
+from __future__ import annotations
+
+import gradio as gr
+
+from .admin_tab import AdminTab
+from .chat_tab import ChatTab
+from .common import CSS, ROLE_NAMES, current_user, esc, theme, ui_errors
+from .library_tab import LibraryTab
+from .practice_tab import PracticeTab
+from .progress_tab import ProgressTab
+
+TITLE = "学法 · 法规学习与考试助手"
+
+# gradio's own logout route (deletes the session cookie); works under any root path.
+LOGOUT_JS = "() => { window.location.href = (window.gradio_config?.root || '') + '/logout'; }"
+
+
+def build_app(container) -> gr.Blocks:
+    """The whole UI for one container (services shared; per-user state lives in gr.State)."""
+    chat, practice, progress = ChatTab(container), PracticeTab(container), ProgressTab(container)
+    library, admin = LibraryTab(container), AdminTab(container)
+
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+        with gr.Row(elem_id="xf-header", equal_height=True):
+            gr.HTML('<h1>学法</h1><div class="xf-sub">法规学习、问答与考试助手 · 条文原文可核查</div>',
+                    scale=4, min_width=200)
+            whoami = gr.HTML(elem_id="xf-whoami", scale=3, min_width=160)
+            logout = gr.Button("退出登录", size="sm", variant="secondary", scale=0, min_width=90,
+                               elem_id="xf-logout")
+        admin_timer = gr.Timer(8, active=False)
+        with gr.Tabs(selected="chat", elem_id="xf-tabs") as tabs:
+            with gr.Tab("问答", id="chat", elem_id="tab-chat"):
+                chat_view = chat.build()
+            with gr.Tab("练习 / 模拟考试", id="practice", elem_id="tab-practice"):
+                practice.build()
+            with gr.Tab("错题本与进度", id="progress", elem_id="tab-progress") as progress_tab:
+                progress.build(tabs, practice)
+            with gr.Tab("法规库", id="library", elem_id="tab-library") as library_tab:
+                library_view = library.build()
+            with gr.Tab("管理", id="admin", elem_id="tab-admin", visible=False) as admin_tab:
+                admin_outputs = admin.build(demo, admin_timer)
+
+        # a citation card (问答 or 练习 feedback) opens the whole law at that article
+        open_outputs = [*library_view.outputs, tabs]
+
+        @ui_errors
+        def open_card(evt: gr.SelectData, request: gr.Request):
+            return (*library.open_article(int(evt.value), request), gr.Tabs(selected="library"))
+
+        chat_view.cards.select(open_card, None, open_outputs, api_visibility="undocumented")
+        practice.link_cards(open_card, open_outputs)
+        progress_tab.select(progress.refresh, None, progress.outputs, api_visibility="undocumented")
+        library.refresh_on(library_tab)
+
+        @ui_errors
+        def on_load(request: gr.Request):
+            user = current_user(container, request)
+            is_admin = user.role == "admin"
+            who = (f'<span>{esc(user.name)}</span> <span class="xf-badge xf-info">'
+                   f'{ROLE_NAMES.get(user.role, user.role)}</span>')
+            return who, gr.Tab(visible=is_admin), gr.Timer(active=is_admin)
+
+        demo.load(on_load, None, [whoami, admin_tab, admin_timer], api_visibility="undocumented")
+        chat.on_load(demo)
+        practice.on_load(demo)
+        library.on_load(demo)
+        admin.on_load(demo, admin_outputs)
+        logout.click(None, js=LOGOUT_JS)
+    return demo
+
+
+def launch(demo: gr.Blocks, container, *, host: str | None = None, port: int | None = None,
+           root_path: str | None = None, block: bool = True, quiet: bool = False):
+    """Serve the app with login. ``block=False`` returns at once (tests, embedding)."""
+    s = container.settings
+    return demo.queue(default_concurrency_limit=4).launch(
+        server_name=host or s.host, server_port=port or s.port,
+        root_path=root_path if root_path is not None else s.root_path,
+        auth=container.auth.gradio_auth, auth_message="请使用学法账号登录（账号由管理员创建）。",
+        theme=theme(), css=CSS, prevent_thread_lock=not block, quiet=quiet, show_error=True,
+        ssr_mode=False, footer_links=[], max_file_size=s.max_file_bytes, favicon_path=None,
+        allowed_paths=[], pwa=False, mcp_server=False, enable_monitoring=False,
+    )

@@ -1,0 +1,426 @@
+"""练习 / 模拟考试: pick scope, types, count and mode; answer in the browser.
+
+Practice: one question at a time, immediate feedback with the article (click it to read the
+law). Exam: a timed paper (countdown in the page, deadline enforced on the server), answers
+saved as you go, no feedback until 交卷; the result shows score, review and the misses that
+went into the 错题本.
+
+Per-user state is one small dict in gr.State ({kind, id, pos, shown_at}); the session itself
+is reloaded from the records database on every call and checked to belong to the caller.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+
+import gradio as gr
+
+from knowledge.errors import XuefaError
+
+from ..library import LibraryService
+from ..quiz_models import QTYPES, QuizScope
+from . import render
+from .common import current_user, esc, paragraphs_html, ui_errors
+
+MODE_PRACTICE, MODE_EXAM = "练习（逐题反馈）", "模拟考试（计时，交卷后评分）"
+TRUE_FALSE = [("A. 正确", "正确"), ("B. 错误", "错误")]
+SESSION_NAMES = {"practice": "练习", "review": "到期复习", "wrong": "错题重做", "exam": "模拟考试"}
+
+# client-side countdown; the server enforces the deadline whatever the page shows
+COUNTDOWN_JS = """
+const tick = () => {
+  const el = element.querySelector('[data-deadline]');
+  if (!el) return;
+  const left = Math.max(0, Math.floor((Date.parse(el.dataset.deadline) - Date.now()) / 1000));
+  const m = Math.floor(left / 60), s = left % 60;
+  el.textContent = `剩余时间 ${m} 分 ${String(s).padStart(2, '0')} 秒` + (left === 0 ? '（已到时，正在交卷）' : '');
+};
+setInterval(tick, 1000);
+watch('value', tick); tick();
+"""
+
+
+@dataclass
+class PracticeView:
+    setup: gr.Group
+    run: gr.Group
+    clock: gr.HTML
+    progress: gr.Markdown
+    question: gr.HTML
+    choice: gr.Radio
+    choices: gr.CheckboxGroup
+    blank: gr.Textbox
+    submit: gr.Button
+    skip: gr.Button
+    feedback: gr.HTML
+    next: gr.Button
+    prev: gr.Button
+    forward: gr.Button
+    hand_in: gr.Button
+    finish: gr.Button
+    result: gr.HTML
+    state: gr.State
+    timer: gr.Timer
+    extra: list = field(default_factory=list)
+
+    @property
+    def outputs(self) -> list:
+        return [self.setup, self.run, self.clock, self.progress, self.question, self.choice, self.choices,
+                self.blank, self.submit, self.skip, self.feedback, self.next, self.prev, self.forward,
+                self.hand_in, self.finish, self.result, self.state, self.timer]
+
+
+def response_for(qtype: str, choice, choices, blank):
+    if qtype in ("单选", "判断"):
+        return choice or None
+    if qtype == "多选":
+        return list(choices or []) or None
+    return (blank or "").strip() or None
+
+
+def shown_response(q, response) -> str:
+    if response in (None, "", []):
+        return "（未作答）"
+    if isinstance(response, list):
+        return "、".join(map(str, response))
+    return str(response)
+
+
+class PracticeTab:
+    def __init__(self, container):
+        self.c = container
+        self.library = LibraryService(container.store)
+        self.view: PracticeView | None = None
+
+    @property
+    def learning(self):
+        return self.c.learning
+
+    # ---- starting ------------------------------------------------------------------------------
+    @ui_errors
+    def start(self, mode: str, laws: list[str], chapters: str, types: list[str], n: float,
+              minutes: float, request: gr.Request):
+        user = current_user(self.c, request)
+        n = int(n or 10)
+        if not 1 <= n <= 100:
+            raise XuefaError("题量应在 1–100 之间。")
+        scope = QuizScope(laws=list(laws or []),
+                          chapters=[c for c in (chapters or "").replace("，", ",").split(",") if c.strip()])
+        exam = mode == MODE_EXAM
+        questions = self.c.quiz.generate(scope, n, list(types or []) or None, exam=exam, shuffle=exam)
+        if not questions:
+            raise XuefaError("所选范围内没有生成出题目，请换一部法规或放宽题型。")
+        if exam:
+            minutes = float(minutes or 60)
+            mock = self.learning.start_exam(user.name, questions, time_limit_minutes=minutes,
+                                            config={"scope": scope.to_dict(), "types": list(types or [])})
+            state = {"kind": "exam", "id": mock.exam_id, "pos": 0}
+            return self._exam_view(mock, state, note=self._shortfall(len(questions), n))
+        return self.begin_practice(user, questions, "practice", scope.to_dict(),
+                                   note=self._shortfall(len(questions), n))
+
+    @staticmethod
+    def _shortfall(got: int, wanted: int) -> str:
+        return f"所选范围内只生成了 {got} 道合格的题目。" if got < wanted else ""
+
+    def begin_practice(self, user, questions, mode: str, scope: dict | None = None, note: str = ""):
+        """Start a practice / review / wrong-book session and show its first question."""
+        session = self.learning.start_practice(user.name, questions, mode=mode, scope=scope)
+        state = {"kind": mode, "id": session.attempt_id, "pos": 0, "shown_at": time.time()}
+        return self._practice_question(session, state, note=note)
+
+    # ---- practice ------------------------------------------------------------------------------
+    def _session(self, user, state):
+        if not state or state.get("kind") not in ("practice", "review", "wrong"):
+            raise XuefaError("没有进行中的练习，请先开始。")
+        session = self.learning.resume_practice(int(state["id"]))
+        if session.user.id != user.id:
+            raise XuefaError("没有进行中的练习，请先开始。")
+        return session
+
+    @ui_errors
+    def answer(self, state: dict, choice, choices, blank, request: gr.Request):
+        user = current_user(self.c, request)
+        session = self._session(user, state)
+        q = session.current
+        if q is None:
+            return self._practice_done(session, state)
+        response = response_for(q.qtype, choice, choices, blank)
+        if response is None:
+            raise gr.Error("请先作答；不会的题可以点「不会，看答案」。")
+        return self._feedback(session, state, response)
+
+    @ui_errors
+    def give_up(self, state: dict, request: gr.Request):
+        user = current_user(self.c, request)
+        session = self._session(user, state)
+        if session.current is None:
+            return self._practice_done(session, state)
+        return self._feedback(session, state, None)
+
+    def _feedback(self, session, state, response):
+        duration = int(max(0.0, time.time() - float(state.get("shown_at") or time.time())) * 1000)
+        fb = session.answer(response, duration_ms=duration)
+        q = fb.question
+        head = ('<div class="xf-feedback xf-feedback-ok"><b>✓ 回答正确</b>' if fb.correct else
+                '<div class="xf-feedback xf-feedback-bad"><b>✗ 回答错误</b>（已加入错题本）')
+        body = (f'{head}<p>正确答案：<b>{esc(fb.answer_text)}</b>　你的答案：{esc(shown_response(q, response))}</p>'
+                f'{paragraphs_html(fb.explanation)}</div>')
+        item = self._article_item(q.article_id, q.law, q.article, fb.article_text)
+        state = {**state, "pos": session.position}
+        last = session.finished
+        return {
+            self.view.feedback: gr.HTML(body + render.cards([item]), visible=True),
+            self.view.submit: gr.Button(visible=False), self.view.skip: gr.Button(visible=False),
+            self.view.next: gr.Button(value="查看结果" if last else "下一题", visible=True),
+            self.view.progress: self._progress_text(session, state, answered=True),
+            self.view.choice: gr.Radio(interactive=False), self.view.choices: gr.CheckboxGroup(interactive=False),
+            self.view.blank: gr.Textbox(interactive=False),
+            self.view.state: state,
+        }
+
+    def _article_item(self, article_id: int, law: str, label: str, text: str) -> dict:
+        try:
+            art, doc = self.library.article_by_id(article_id)
+            return {"law": doc.title, "article": art.label, "path": art.path, "text": art.text,
+                    "status": doc.status_on(), "effective_date": doc.effective_date, "article_id": art.id,
+                    "kind": "出处"}
+        except XuefaError:  # the article left the knowledge base: show what the question kept
+            return {"law": law, "article": label, "path": [], "text": text, "status": "已删除", "kind": "出处"}
+
+    @ui_errors
+    def next_question(self, state: dict, request: gr.Request):
+        user = current_user(self.c, request)
+        session = self._session(user, state)
+        if session.finished:
+            return self._practice_done(session, state)
+        return self._practice_question(session, {**state, "shown_at": time.time()})
+
+    @ui_errors
+    def finish(self, state: dict, request: gr.Request):
+        user = current_user(self.c, request)
+        if state and state.get("kind") == "exam":
+            return self.hand_in(state, None, None, None, request)
+        session = self._session(user, state)
+        return self._practice_done(session, state, early=True)
+
+    def _progress_text(self, session, state, answered: bool = False) -> str:
+        name = SESSION_NAMES.get(state.get("kind"), "练习")
+        number = session.position if answered else session.position + 1
+        return (f"**{name}**　第 {min(number, len(session.questions))} / {len(session.questions)} 题"
+                f"　已答对 {session.correct} 题")
+
+    def _practice_question(self, session, state, note: str = ""):
+        q = session.current
+        v = self.view
+        updates = self._question_widgets(q, None, number=session.position + 1, total=len(session.questions))
+        updates.update({
+            v.setup: gr.Group(visible=False), v.run: gr.Group(visible=True),
+            v.clock: gr.HTML("", visible=False),
+            v.progress: self._progress_text(session, state) + (f"\n\n{note}" if note else ""),
+            v.submit: gr.Button(visible=True), v.skip: gr.Button(visible=True),
+            v.feedback: gr.HTML("", visible=False), v.next: gr.Button(visible=False),
+            v.prev: gr.Button(visible=False), v.forward: gr.Button(visible=False),
+            v.hand_in: gr.Button(visible=False), v.finish: gr.Button(value="结束练习", visible=True),
+            v.result: gr.HTML("", visible=False), v.state: state, v.timer: gr.Timer(active=False),
+        })
+        return updates
+
+    def _question_widgets(self, q, response, *, number: int, total: int) -> dict:
+        v = self.view
+        stem = esc(q.stem).replace("（　　）", '<span class="xf-blank">（　　）</span>')
+        html = (f'<div class="xf-question"><span class="xf-badge xf-info">{esc(q.qtype)}</span>'
+                f'<b> 第 {number} 题 / 共 {total} 题</b><p>{stem}</p></div>')
+        letters = q.letters
+        opts = [(f"{L}. {o}", L) for L, o in zip(letters, q.options)]
+        single = q.qtype in ("单选", "判断")
+        radio_choices = TRUE_FALSE if q.qtype == "判断" else opts
+        return {
+            v.question: html,
+            v.choice: gr.Radio(choices=radio_choices, value=response if single else None, visible=single,
+                               interactive=True, label="选择一个答案"),
+            v.choices: gr.CheckboxGroup(choices=opts, value=list(response or []) if q.qtype == "多选" else [],
+                                        visible=q.qtype == "多选", interactive=True, label="选择所有正确答案"),
+            v.blank: gr.Textbox(value=response if q.qtype == "填空" and response else "", visible=q.qtype == "填空",
+                                interactive=True, label="填写括号中的内容"),
+        }
+
+    def _practice_done(self, session, state, early: bool = False):
+        summary = session.finish() if early or not session.finished else session.summary
+        wrong = summary.answered - summary.correct
+        html = (f'<div class="xf-feedback"><div class="xf-score">{summary.correct} / {summary.answered}</div>'
+                f'<p>{SESSION_NAMES.get(state.get("kind"), "练习")}结束：共 {summary.total} 题，作答 {summary.answered} 题，'
+                f'答对 {summary.correct} 题（正确率 {summary.accuracy:.0%}）。'
+                + (f"答错的 {wrong} 题已加入错题本，可在「错题本与进度」中重做。" if wrong else "") + "</p></div>")
+        return self._finished_view(html)
+
+    def _finished_view(self, html: str) -> dict:
+        v = self.view
+        return {
+            v.setup: gr.Group(visible=True), v.run: gr.Group(visible=False), v.clock: gr.HTML("", visible=False),
+            v.result: gr.HTML(html, visible=True), v.state: {}, v.timer: gr.Timer(active=False),
+        }
+
+    # ---- exam ----------------------------------------------------------------------------------
+    def _exam(self, user, state):
+        if not state or state.get("kind") != "exam":
+            raise XuefaError("没有进行中的考试。")
+        mock = self.learning.resume_exam(int(state["id"]))  # submits by itself once time is over
+        if mock.user.id != user.id:
+            raise XuefaError("没有进行中的考试。")
+        return mock
+
+    def _exam_view(self, mock, state, note: str = ""):
+        if mock.submitted:
+            return self._exam_result(mock)
+        v = self.view
+        pos = max(0, min(int(state.get("pos", 0)), len(mock.questions) - 1))
+        state = {**state, "pos": pos}
+        q = mock.questions[pos]
+        answered = len([p for p, r in mock.responses.items() if r not in (None, "", [])])
+        deadline = mock.deadline.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+        updates = self._question_widgets(q, mock.responses.get(pos), number=pos + 1, total=len(mock.questions))
+        updates.update({
+            v.setup: gr.Group(visible=False), v.run: gr.Group(visible=True),
+            v.clock: gr.HTML(f'<div class="xf-notice xf-info" data-deadline="{deadline}">剩余时间</div>', visible=True),
+            v.progress: (f"**模拟考试**　已作答 {answered} / {len(mock.questions)} 题　满分 {mock.exam.total_points:g}，"
+                         f"{mock.exam.pass_mark:g} 分及格" + (f"\n\n{note}" if note else "")),
+            v.submit: gr.Button(visible=False), v.skip: gr.Button(visible=False),
+            v.feedback: gr.HTML("", visible=False), v.next: gr.Button(visible=False),
+            v.prev: gr.Button(visible=pos > 0), v.forward: gr.Button(visible=pos < len(mock.questions) - 1),
+            v.hand_in: gr.Button(visible=True), v.finish: gr.Button(visible=False),
+            v.result: gr.HTML("", visible=False), v.state: state, v.timer: gr.Timer(active=True),
+        })
+        return updates
+
+    def _save(self, mock, state, choice, choices, blank) -> None:
+        pos = int(state.get("pos", 0))
+        if 0 <= pos < len(mock.questions) and not mock.submitted:
+            response = response_for(mock.questions[pos].qtype, choice, choices, blank)
+            if response is not None:
+                mock.answer(pos, response)
+
+    @ui_errors
+    def move(self, state: dict, choice, choices, blank, step: int, request: gr.Request):
+        user = current_user(self.c, request)
+        mock = self._exam(user, state)
+        self._save(mock, state, choice, choices, blank)
+        return self._exam_view(mock, {**state, "pos": int(state.get("pos", 0)) + step})
+
+    @ui_errors
+    def previous(self, state: dict, choice, choices, blank, request: gr.Request):
+        return self.move(state, choice, choices, blank, -1, request)
+
+    @ui_errors
+    def forward(self, state: dict, choice, choices, blank, request: gr.Request):
+        return self.move(state, choice, choices, blank, 1, request)
+
+    @ui_errors
+    def hand_in(self, state: dict, choice, choices, blank, request: gr.Request):
+        user = current_user(self.c, request)
+        mock = self._exam(user, state)
+        self._save(mock, state, choice, choices, blank)
+        mock.submit()
+        return self._exam_result(mock)
+
+    @ui_errors
+    def tick(self, state: dict, request: gr.Request):
+        """Every few seconds during an exam: submits (server side) once the time is over."""
+        user = current_user(self.c, request)
+        if not state or state.get("kind") != "exam":
+            return {self.view.timer: gr.Timer(active=False)}
+        mock = self._exam(user, state)
+        if mock.submitted:
+            return self._exam_result(mock)
+        return {}
+
+    def _exam_result(self, mock):
+        result = mock.result or mock.submit()
+        used = int(result.time_used.total_seconds())
+        verdict = ('<span class="xf-badge xf-ok">合格</span>' if result.passed
+                   else '<span class="xf-badge xf-bad">未合格</span>')
+        by_type = "　".join(f"{t} {c}/{n}" for t, (c, n) in result.by_type.items())
+        wrong = [it for it in result.items if not it.correct]
+        rows = []
+        for it in result.items:
+            q = it.question
+            mark = "✓" if it.correct else "✗"
+            cls = "xf-feedback-ok" if it.correct else "xf-feedback-bad"
+            rows.append(
+                f'<div class="xf-feedback {cls} xf-card" data-index="{it.position}" data-article-id="{q.article_id}">'
+                f'<span class="xf-open">查看条文 ›</span><b>{mark} 第 {it.position + 1} 题（{esc(q.qtype)}）</b>'
+                f'<p>{esc(q.stem)}</p>'
+                + "".join(f"<div>{L}. {esc(o)}</div>" for L, o in zip(q.letters, q.options))
+                + f'<p>正确答案：<b>{esc(q.answer_text)}</b>　你的答案：{esc(shown_response(q, it.response))}'
+                f'　得分：{it.points:g}</p><p class="xf-meta">{esc(q.explanation)}</p></div>')
+        html = (f'<div class="xf-feedback"><div class="xf-score">{result.score:g} 分 {verdict}</div>'
+                f'<p>满分 {result.total_points:g}，{result.pass_mark:g} 分及格；答对 {result.correct} / {result.total} 题'
+                f'（{by_type}）；用时 {used // 60} 分 {used % 60} 秒'
+                + ("（到时自动交卷）" if result.auto_submitted else "") + "。</p>"
+                + (f"<p>答错和未作答的 {len(wrong)} 题已加入错题本，到期复习会出新的变式题。</p>" if wrong else "")
+                + '</div><h4>逐题回顾</h4><div class="xf-cards">' + "".join(rows) + "</div>")
+        return self._finished_view(html)
+
+    # ---- layout ------------------------------------------------------------------------------
+    @ui_errors
+    def load(self, request: gr.Request):
+        current_user(self.c, request)
+        return gr.Dropdown(choices=[d.title for d in self.library.documents()])
+
+    def build(self) -> PracticeView:
+        state = gr.State({})
+        timer = gr.Timer(10, active=False)
+        with gr.Group(visible=True) as setup:
+            with gr.Row():
+                mode = gr.Radio([MODE_PRACTICE, MODE_EXAM], value=MODE_PRACTICE, label="方式", elem_id="practice-mode")
+                laws = gr.Dropdown(label="范围：法规（可多选，留空为全部）", multiselect=True, choices=[], allow_custom_value=True,
+                                   elem_id="practice-laws")
+            with gr.Row():
+                chapters = gr.Textbox(label="章节（可选，如：第四章 或 法律责任）", elem_id="practice-chapters")
+                types = gr.CheckboxGroup(list(QTYPES), value=list(QTYPES), label="题型", elem_id="practice-types")
+            with gr.Row():
+                count = gr.Slider(1, 100, value=10, step=1, label="题量", elem_id="practice-count")
+                minutes = gr.Number(value=60, minimum=1, maximum=300, label="考试时长（分钟，仅模拟考试）",
+                                    elem_id="practice-minutes")
+            start = gr.Button("开始", variant="primary", elem_id="practice-start")
+        result = gr.HTML(visible=False, elem_id="practice-result", js_on_load=render.CARD_CLICK_JS)
+        with gr.Group(visible=False) as run:
+            clock = gr.HTML(visible=False, elem_id="practice-clock", js_on_load=COUNTDOWN_JS)
+            progress = gr.Markdown(elem_id="practice-progress")
+            question = gr.HTML(elem_id="practice-question")
+            choice = gr.Radio(choices=[], visible=False, elem_id="practice-choice")
+            choices = gr.CheckboxGroup(choices=[], visible=False, elem_id="practice-choices")
+            blank = gr.Textbox(visible=False, elem_id="practice-blank")
+            with gr.Row():
+                submit = gr.Button("提交答案", variant="primary", elem_id="practice-submit")
+                skip = gr.Button("不会，看答案", elem_id="practice-skip")
+                prev = gr.Button("上一题", visible=False, elem_id="practice-prev")
+                fwd = gr.Button("下一题", visible=False, elem_id="practice-forward")
+                hand_in = gr.Button("交卷", variant="primary", visible=False, elem_id="practice-hand-in")
+            feedback = gr.HTML(visible=False, elem_id="practice-feedback", js_on_load=render.CARD_CLICK_JS)
+            with gr.Row():
+                nxt = gr.Button("下一题", variant="primary", visible=False, elem_id="practice-next")
+                finish = gr.Button("结束练习", size="sm", elem_id="practice-finish")
+        self.view = v = PracticeView(setup, run, clock, progress, question, choice, choices, blank, submit, skip,
+                                     feedback, nxt, prev, fwd, hand_in, finish, result, state, timer)
+        outs = v.outputs
+        start.click(self.start, [mode, laws, chapters, types, count, minutes], outs, api_name="practice_start")
+        submit.click(self.answer, [state, choice, choices, blank], outs, api_name="practice_answer")
+        skip.click(self.give_up, [state], outs, api_name="practice_skip")
+        nxt.click(self.next_question, [state], outs, api_name="practice_next")
+        finish.click(self.finish, [state], outs, api_name="practice_finish")
+        prev.click(self.previous, [state, choice, choices, blank], outs, api_name="exam_previous")
+        fwd.click(self.forward, [state, choice, choices, blank], outs, api_name="exam_next")
+        hand_in.click(self.hand_in, [state, choice, choices, blank], outs, api_name="exam_submit")
+        timer.tick(self.tick, [state], outs, api_visibility="private", show_progress="hidden")
+        self._laws = laws
+        return v
+
+    def link_cards(self, open_card, outputs) -> None:
+        """Clicking the article in feedback or the exam review opens the law (in 法规库)."""
+        self.view.feedback.select(open_card, None, outputs, api_visibility="undocumented")
+        self.view.result.select(open_card, None, outputs, api_visibility="undocumented")
+
+    def on_load(self, demo: gr.Blocks) -> None:
+        demo.load(self.load, None, self._laws, api_visibility="undocumented")

@@ -1,0 +1,162 @@
+"""`xuefa serve` and `xuefa users ...`: the web app's command-line edge.
+
+`serve` never leaves an app open without users: with no account in the database it creates
+the first admin from XUEFA_ADMIN_PASSWORD (name ``admin``, or XUEFA_ADMIN_NAME) or exits
+with the command to run. Gradio is imported only when serving (the CLI stays fast).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+
+import click
+
+from knowledge.errors import XuefaError
+
+from .cli import _container, user_errors
+
+log = logging.getLogger(__name__)
+
+ROLE_CHOICE = click.Choice(["admin", "staff"])
+
+
+def ensure_first_admin(c) -> str | None:
+    """Create the initial admin from the environment when no user exists.
+
+    Returns the created name, None when users already exist; raises when there are none and
+    no XUEFA_ADMIN_PASSWORD is set (the app must not run without a way to log in).
+    """
+    if c.auth.count_users() > 0:
+        return None
+    password = os.environ.get("XUEFA_ADMIN_PASSWORD", "")
+    name = os.environ.get("XUEFA_ADMIN_NAME", "admin").strip() or "admin"
+    if not password:
+        raise XuefaError("还没有任何用户。请先创建管理员：\n"
+                         "  xuefa users add admin --role admin\n"
+                         "（或设置环境变量 XUEFA_ADMIN_PASSWORD，首次启动时自动创建管理员 admin）")
+    c.auth.create_user(name, password, role="admin")
+    return name
+
+
+def import_bundled_if_empty(c, echo=click.echo) -> bool:
+    """Import the bundled statutes (text + lexical only, ~seconds) into an empty store."""
+    if c.store.count_articles() > 0:
+        return False
+    from tqdm import tqdm
+
+    echo("知识库为空：先导入内置国家法律库（仅文本与关键词检索，语义向量稍后在后台补齐）……")
+    bar = tqdm(desc="导入法律", unit="部", leave=True)
+
+    def on_law(i, total, title):
+        bar.total = total
+        bar.update(1)
+        bar.set_postfix_str(title[-14:])
+
+    report = c.ingestion.import_statutes(on_law=on_law)
+    bar.close()
+    echo(f"已导入 {report.laws} 部、{report.articles} 条，用时 {report.seconds:.1f} 秒。")
+    return True
+
+
+def warm_up(c) -> None:
+    """Load the lexical index and answer statistics before the first user asks (background)."""
+    started = time.monotonic()
+    try:
+        c.search.warm_up()
+        answerer = getattr(c, "answerer", None)
+        if answerer is not None and hasattr(answerer, "stats"):
+            answerer.stats  # noqa: B018 - builds and caches term statistics
+        log.info("search ready in %.1f s", time.monotonic() - started)
+    except Exception:  # the app still works; the first request pays the cost instead
+        log.exception("warm-up failed")
+
+
+@click.command()
+@click.option("--host", help="监听地址（默认 127.0.0.1；对局域网开放用 0.0.0.0）")
+@click.option("--port", type=click.IntRange(1, 65535), help="端口（默认 7860）")
+@click.option("--root-path", help="反向代理下的路径前缀，如 /xuefa")
+@click.option("--no-embed", is_flag=True, help="不在后台补齐语义向量")
+@click.pass_context
+@user_errors
+def serve(ctx, host, port, root_path, no_embed):
+    """启动浏览器应用（问答、练习、考试、法规库、管理）。"""
+    c = _container(ctx)
+    created = ensure_first_admin(c)
+    if created:
+        click.echo(f"已创建初始管理员 {created}（密码取自 XUEFA_ADMIN_PASSWORD）。")
+    import_bundled_if_empty(c)
+    if c.settings.embed_in_background and not no_embed:
+        pending = c.dense_indexer.pending_count()
+        if pending:
+            click.echo(f"后台向量化 {pending} 条（可随时停止，下次启动继续）；进度见「管理」页。")
+        c.background_embedding.start()
+    threading.Thread(target=warm_up, args=(c,), name="xuefa-warmup", daemon=True).start()
+
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # offline / intranet: no phoning home
+    from .web import build_app, launch
+
+    s = c.settings
+    host, port = host or s.host, port or s.port
+    root = s.root_path if root_path is None else root_path
+    click.echo(f"学法已启动：http://{host}:{port}{root or '/'}（Ctrl-C 停止）")
+    try:
+        launch(build_app(c), c, host=host, port=port, root_path=root, block=True, quiet=True)
+    finally:
+        c.background_embedding.stop(timeout=5)
+
+
+@click.group()
+def users():
+    """用户与角色（工作人员 staff / 管理员 admin）。"""
+
+
+def _password_option(fn):
+    return click.option("--password", prompt="密码", hide_input=True, confirmation_prompt="再次输入密码",
+                        help="密码（省略则交互输入；脚本中可直接给出）")(fn)
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=ROLE_CHOICE, default="staff", show_default=True)
+@_password_option
+@click.pass_context
+@user_errors
+def users_add(ctx, name, role, password):
+    """新建用户。"""
+    user = _container(ctx).auth.create_user(name, password, role=role)
+    click.echo(f"已创建用户 {user.name}（{role}）。")
+
+
+@users.command("passwd")
+@click.argument("name")
+@_password_option
+@click.pass_context
+@user_errors
+def users_passwd(ctx, name, password):
+    """修改用户密码。"""
+    user = _container(ctx).auth.set_password(name, password)
+    click.echo(f"已修改 {user.name} 的密码。")
+
+
+@users.command("role")
+@click.argument("name")
+@click.argument("role", type=ROLE_CHOICE)
+@click.pass_context
+@user_errors
+def users_role(ctx, name, role):
+    """修改用户角色（至少保留一名管理员）。"""
+    user = _container(ctx).auth.set_role(name, role)
+    click.echo(f"{user.name} 的角色已改为 {user.role}。")
+
+
+@users.command("list")
+@click.pass_context
+@user_errors
+def users_list(ctx):
+    """列出用户与角色。"""
+    listed = _container(ctx).auth.list_users()
+    for u in listed:
+        click.echo(f"{u.name}\t{u.role}")
+    click.echo(f"共 {len(listed)} 个用户。")

@@ -1,0 +1,126 @@
+"""Shared fixtures of the quiz/learning tests: a real article store holding three bundled laws
+(网络安全法, 保守国家秘密法, 劳动合同法), built once per test process."""
+from __future__ import annotations
+
+import atexit
+import copy
+import datetime as dt
+import functools
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from assistant.quiz_models import Question
+from assistant.quiz_service import QuizService
+from knowledge.article_store import ArticleStore
+
+LAWS = ("网络安全法", "保守国家秘密法", "劳动合同法")
+UTC = dt.timezone.utc
+
+
+@functools.lru_cache(maxsize=1)
+def built_store_path() -> Path:
+    """knowledge.db with the three laws, imported the way `xuefa import-statutes` does."""
+    root = Path(tempfile.mkdtemp(prefix="xuefa-quiz-tests-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    path = root / "knowledge.db"
+    store = ArticleStore(path)
+    try:
+        from assistant.ingestion import IngestionService
+
+        IngestionService(store, max_file_bytes=50 * 2 ** 20, listeners=[]).import_statutes(names=list(LAWS))
+    except ImportError:  # the ingestion module's parsers missing: the statute adapter suffices
+        from knowledge.law_names import LawNameResolver
+        from knowledge.statute_source import StatuteSource
+
+        source = StatuteSource()
+        chosen = source.select()
+        resolver = LawNameResolver(law.title for law in chosen)
+        for name in LAWS:
+            law = next(x for x in chosen if x.title == resolver.resolve(name))
+            store.add_document(source.to_document(law, is_current=True), doc_id=f"cl-{law.law_id}")
+    store.close()
+    return path
+
+
+def copy_store(directory: Path) -> Path:
+    """A private copy of the built store (for tests that need their own XUEFA_HOME)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / "knowledge.db"
+    shutil.copyfile(built_store_path(), target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def quiz_store() -> ArticleStore:
+    store = ArticleStore(built_store_path())
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def quiz_service(quiz_store) -> QuizService:
+    return QuizService(quiz_store)
+
+
+class Clock:
+    """A settable clock for sessions and schedules (no sleeping in tests)."""
+
+    def __init__(self, start: dt.datetime | None = None):
+        self.now = start or dt.datetime(2024, 5, 6, 1, 0, tzinfo=UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **kwargs) -> dt.datetime:
+        self.now += dt.timedelta(**kwargs)
+        return self.now
+
+
+def wrong_response(q: Question):
+    """An answer that is certainly wrong for ``q``."""
+    if q.qtype == "判断":
+        return "错误" if q.answer == "正确" else "正确"
+    if q.qtype == "填空":
+        return "不可能的答案"
+    wrong = [x for x in q.letters if x not in q.answer]
+    return wrong[:1]
+
+
+def corrupt(q: Question, how: str) -> Question | None:
+    """A broken copy of ``q`` (negative control for the quality checker); None when the
+    corruption does not apply to this question."""
+    bad = copy.deepcopy(q)
+    if how == "wrong_key":
+        if q.qtype == "判断":
+            bad.answer = "正确" if q.answer == "错误" else "错误"
+        elif q.qtype == "填空":
+            bad.answer = q.answer + "以上" if not q.answer.endswith("以上") else q.answer[:-2]
+            bad.meta = dict(bad.meta, blank=bad.answer)
+        else:
+            bad.answer = [x for x in q.letters if x not in q.answer][:1] if q.qtype == "单选" \
+                else sorted(set(q.letters) - set(q.answer)) + q.answer[:1]
+    elif how == "duplicate_option":
+        if q.qtype not in ("单选", "多选"):
+            return None
+        bad.options = [q.options[0], q.options[0]] + q.options[2:]
+    elif how == "undo_perturbation":
+        targets = [c for c in bad.claims if not c.holds and c.original]
+        if not targets:
+            return None
+        targets[0].text = targets[0].original
+    elif how == "misquote":
+        if len(q.quote) < 4:
+            return None
+        bad.quote = q.quote[:2] + ("甲" if q.quote[2] != "甲" else "乙") + q.quote[3:]
+        bad.explanation = q.explanation.replace(q.quote, bad.quote)
+    elif how == "invented_claim":
+        targets = [c for c in bad.claims if c.holds]
+        if not targets:
+            return None
+        targets[0].text = targets[0].text[:-1] + "并报国务院备案"
+    else:
+        raise ValueError(how)
+    return bad
