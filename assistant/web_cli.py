@@ -1,13 +1,14 @@
 """`xuefa serve` and `xuefa users ...`: the web app's command-line edge.
 
 `serve` never leaves an app open without users: with no account in the database it creates
-the first admin from XUEFA_ADMIN_PASSWORD (name ``admin``, or XUEFA_ADMIN_NAME) or exits
-with the command to run. Gradio is imported only when serving (the CLI stays fast).
+the first admin from XUEFA_ADMIN_PASSWORD (name ``admin``, or XUEFA_ADMIN_NAME), or with a
+generated password shown once. Gradio is imported only when serving (the CLI stays fast).
 """
 from __future__ import annotations
 
 import logging
 import os
+import secrets
 import threading
 import time
 
@@ -22,22 +23,27 @@ log = logging.getLogger(__name__)
 ROLE_CHOICE = click.Choice(["admin", "staff"])
 
 
-def ensure_first_admin(c) -> str | None:
-    """Create the initial admin from the environment when no user exists.
+def ensure_first_admin(c) -> tuple[str, str | None] | None:
+    """Create the initial admin when no user exists, so a first `xuefa serve` just works.
 
-    Returns the created name, None when users already exist; raises when there are none and
-    no XUEFA_ADMIN_PASSWORD is set (the app must not run without a way to log in).
+    The password comes from XUEFA_ADMIN_PASSWORD; without it a random one is generated, and
+    returned so the caller can show it once (it is also written, owner-readable only, to
+    XUEFA_HOME/initial_admin_password.txt). Returns (name, generated password or None), or
+    None when users already exist.
     """
     if c.auth.count_users() > 0:
         return None
     password = os.environ.get("XUEFA_ADMIN_PASSWORD", "")
     name = os.environ.get("XUEFA_ADMIN_NAME", "admin").strip() or "admin"
+    generated = None
     if not password:
-        raise XuefaError("还没有任何用户。请先创建管理员：\n"
-                         "  xuefa users add admin --role admin\n"
-                         "（或设置环境变量 XUEFA_ADMIN_PASSWORD，首次启动时自动创建管理员 admin）")
+        generated = password = secrets.token_urlsafe(12)
     c.auth.create_user(name, password, role="admin")
-    return name
+    if generated:
+        path = c.settings.home / "initial_admin_password.txt"
+        path.write_text(f"{name}\n{generated}\n", encoding="utf-8")
+        path.chmod(0o600)
+    return name, generated
 
 
 def import_bundled_if_empty(c, echo=click.echo) -> bool:
@@ -85,7 +91,13 @@ def serve(ctx, host, port, root_path, no_embed):
     c = _container(ctx)
     created = ensure_first_admin(c)
     if created:
-        click.echo(f"已创建初始管理员 {created}（密码取自 XUEFA_ADMIN_PASSWORD）。")
+        name, generated = created
+        if generated:
+            click.echo(f"已创建初始管理员：用户名 {name}，密码 {generated}\n"
+                       f"（同时保存在 {c.settings.home / 'initial_admin_password.txt'}；"
+                       f"登录后请用 xuefa users passwd {name} 修改）")
+        else:
+            click.echo(f"已创建初始管理员 {name}（密码取自 XUEFA_ADMIN_PASSWORD）。")
     import_bundled_if_empty(c)
     if c.settings.embed_in_background and not no_embed:
         pending = c.dense_indexer.pending_count()

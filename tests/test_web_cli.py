@@ -50,10 +50,19 @@ def test_users_commands(env):
     assert Container(Settings()).auth.authenticate("zhang", "zhang-pass-2") is not None
 
 
-def test_serve_refuses_to_start_without_users(env):
-    r = CliRunner().invoke(main, ["serve", "--port", str(free_port())])
-    assert r.exit_code == 1
-    assert "xuefa users add admin --role admin" in r.output and "XUEFA_ADMIN_PASSWORD" in r.output
+def test_first_admin_gets_a_generated_password_when_none_is_set(env, monkeypatch):
+    from assistant.settings import Settings
+    from assistant.wiring import Container
+
+    monkeypatch.delenv("XUEFA_ADMIN_PASSWORD", raising=False)
+    c = Container(Settings())
+    name, generated = ensure_first_admin(c)
+    assert name == "admin" and len(generated) >= 12
+    assert c.auth.authenticate("admin", generated) is not None
+    saved = (c.settings.home / "initial_admin_password.txt")
+    assert saved.read_text(encoding="utf-8").split() == ["admin", generated]
+    assert saved.stat().st_mode & 0o077 == 0  # readable by the owner only
+    assert ensure_first_admin(c) is None
 
 
 def test_first_admin_from_environment(env, monkeypatch):
@@ -62,7 +71,7 @@ def test_first_admin_from_environment(env, monkeypatch):
 
     c = Container(Settings())
     monkeypatch.setenv("XUEFA_ADMIN_PASSWORD", "first-admin-pass")
-    assert ensure_first_admin(c) == "admin"
+    assert ensure_first_admin(c) == ("admin", None)
     assert c.auth.get_user("admin").is_admin and c.auth.authenticate("admin", "first-admin-pass")
     assert ensure_first_admin(c) is None  # users exist: nothing to do
     monkeypatch.setenv("XUEFA_ADMIN_PASSWORD", "short")
