@@ -45,13 +45,13 @@ AMENDMENT_TYPES = frozenset({"修正案", "修改决定"})
 class RetrievalConfig:
     fusion: str = "weighted"  # weighted | rrf
     lexical_weight: float = 1.0
-    dense_weight: float = 1.0
+    dense_weight: float = 0.5
     rrf_k: int = 60
-    expansion_weight: float = 1.0  # weight of an expansion term relative to a question word
+    expansion_weight: float = 0.5  # weight of an expansion term relative to a question word
     dense_depth: int = 100  # articles asked from the vector index
     dense_with_expansion: bool = False  # append expansion terms to the dense query
-    law_routing: float = 0.2
-    chapter_routing: float = 0.2
+    law_routing: float = 0.1
+    chapter_routing: float = 0.1
     routing_depth: int = 50
     routing_temperature: float = 10.0
     citation_prior: float = 0.1
@@ -89,7 +89,7 @@ class HybridRetriever:
         self.config = config or RetrievalConfig()
         self.expander = expander or QueryExpander()
         self._dense_count: tuple[float, int] = (0.0, 0)
-        self._doc_cache: tuple[int, list[str], np.ndarray] | None = None
+        self._doc_cache: tuple | None = None
 
     # ---- public ------------------------------------------------------------------------
     def retrieve(self, query: str, k: int = 10, *, doc_ids: Iterable[str] | None = None,
@@ -127,12 +127,13 @@ class HybridRetriever:
 
         dense_rows, dense_sims = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         dense_used = False
+        qvec = None
         if stage != "lexical" and self._dense_available():
             t = time.perf_counter()
             text = clean_query(query) if expansion is None else expansion.cleaned
             if expansion is not None and cfg.dense_with_expansion and expansion.terms:
                 text = f"{text} {expansion.expansion_text}"
-            dense_rows, dense_sims = self._dense(snap, text, cfg.dense_depth, allowed, where)
+            dense_rows, dense_sims, qvec = self._dense(snap, text, cfg.dense_depth, allowed, where)
             dense_used = True
             timings["dense_ms"] = _ms(t)
 
@@ -151,8 +152,7 @@ class HybridRetriever:
                     score = np.where(mask, score, 0.0)
         top = _top(score, k)
         if stage == "full" and cfg.rerank and dense_used:
-            top = self._rerank(snap, query if expansion is None else expansion.cleaned, score, top,
-                               dense_rows, k, cfg)
+            top = self._rerank(snap, score, top, dense_rows, dense_sims, k, cfg, qvec)
         dense_set = set(dense_rows.tolist())
         hits = []
         for row in top:
@@ -196,12 +196,13 @@ class HybridRetriever:
         return count > 0
 
     def _dense(self, snap: Snapshot, text: str, depth: int, allowed: set[str] | None,
-               where: dict | None) -> tuple[np.ndarray, np.ndarray]:
+               where: dict | None) -> tuple[np.ndarray, np.ndarray, list[float] | None]:
         try:
-            found = self.vector_index.search(text, depth, where)
+            qvec = self.vector_index.embedder.embed_query(text)
+            found = self.vector_index.search_by_vector(qvec, depth, where)
         except Exception as exc:
             log.warning("dense search failed, lexical only: %s", exc)
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), None
         rows, sims = [], []
         row_of = snap.row_of
         for article_id, _part, sim in found:
@@ -212,7 +213,7 @@ class HybridRetriever:
                 continue
             rows.append(row)
             sims.append(sim)
-        return np.asarray(rows, dtype=np.int64), np.asarray(sims, dtype=np.float32)
+        return np.asarray(rows, dtype=np.int64), np.asarray(sims, dtype=np.float32), qvec
 
     def _fuse(self, lex: np.ndarray, rows: np.ndarray, sims: np.ndarray, cfg: RetrievalConfig) -> np.ndarray:
         n = len(lex)
@@ -276,29 +277,33 @@ class HybridRetriever:
             out = out + cfg.chapter_routing * (chap / chap.max())[snap.row_chapter] * score.max()
         return out
 
-    def _rerank(self, snap: Snapshot, text: str, score: np.ndarray, top: np.ndarray, dense_rows: np.ndarray,
-                k: int, cfg: RetrievalConfig) -> np.ndarray:
-        """Exact dense similarity for top candidates the vector search did not return."""
+    def _rerank(self, snap: Snapshot, score: np.ndarray, top: np.ndarray, dense_rows: np.ndarray,
+                dense_sims: np.ndarray, k: int, cfg: RetrievalConfig, qvec) -> np.ndarray:
+        """Exact dense similarity for the top candidates the vector search did not return:
+        their stored vectors are read back from the index by chunk id (no re-embedding)."""
         have = set(dense_rows.tolist())
         missing = [int(r) for r in _top(score, cfg.rerank_depth) if int(r) not in have]
-        if not missing:
+        if not missing or qvec is None or not len(dense_sims):
             return top
-        store = self.lexical.store
-        arts = {a.id: a for a in store.get_articles([int(snap.article_ids[r]) for r in missing])}
-        emb = self.vector_index.embedder
-        texts, rows = [], []
-        for r in missing:
-            art = arts.get(int(snap.article_ids[r]))
-            if art is not None:
-                texts.append(art.text[:400])
-                rows.append(r)
+        from knowledge.vector_index import chunk_id_for
+
+        ids = [chunk_id_for(int(snap.article_ids[r]), 0) for r in missing]
+        try:
+            got = self.vector_index.store.get(ids=ids, include=["embeddings"])
+        except Exception as exc:  # rerank is an extra: never fail a search over it
+            log.warning("rerank skipped: %s", exc)
+            return top
+        vec_of = dict(zip(got["ids"], got["embeddings"]))
+        rows = [r for r, cid in zip(missing, ids) if cid in vec_of]
         if not rows:
             return top
-        q = np.asarray(emb.embed_query(text), dtype=np.float32)
-        p = np.asarray(emb.embed_documents(texts), dtype=np.float32)
+        p = np.asarray([vec_of[chunk_id_for(int(snap.article_ids[r]), 0)] for r in rows], dtype=np.float32)
+        q = np.asarray(qvec, dtype=np.float32)
         sims = p @ q / (np.linalg.norm(p, axis=1) * np.linalg.norm(q) + 1e-9)
+        lo, hi = float(dense_sims.min()), float(dense_sims.max())
         boosted = score.copy()
-        boosted[rows] += cfg.dense_weight * 0.5 * np.clip(sims - 0.75, 0, None) / 0.15
+        span = hi - lo if hi > lo else 1.0
+        boosted[rows] += cfg.dense_weight * np.clip(0.1 + 0.9 * (sims - lo) / span, 0.0, 1.0)
         return _top(boosted, k)
 
 

@@ -225,12 +225,15 @@ class SearchService:
 
     @staticmethod
     def _where(filters: SearchFilters, docs: dict[str, Document]) -> dict | None:
-        """The vector index filter for the wanted documents (exact set when it is small)."""
+        """The vector index filter. An unfiltered search asks Chroma without one and drops
+        what falls outside the wanted documents (Chroma's metadata filter costs ~60 ms over
+        the full corpus, the plain query ~10 ms); a narrowed search names its documents."""
+        broad = not (filters.laws or filters.doc_types or filters.department) and filters.scope == "all"
+        if broad:
+            return None
         if len(docs) == 1:
             return {"doc_id": next(iter(docs))}
-        if len(docs) <= 100:
-            return {"doc_id": {"$in": sorted(docs)}}
-        return None if filters.include_history else {"is_current": True}
+        return {"doc_id": {"$in": sorted(docs)}}
 
     def _reference_hit(self, scope: _Scope, ref: ArticleReference, filters: SearchFilters) -> Hit | None:
         versions = [d for d in scope.documents.values() if d.title == ref.law]

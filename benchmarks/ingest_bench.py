@@ -67,18 +67,10 @@ def resplit_corpus() -> tuple[float, int, int]:
     texts = []
     for law in laws:
         rows = con.execute("SELECT * FROM articles WHERE law_id=? ORDER BY id", (law["law_id"],)).fetchall()
-        texts.append(reconstruct_law_text(law["law_name"], rows) if _takes_title() else reconstruct_law_text(rows))
+        texts.append(reconstruct_law_text(rows, title=law["law_name"], toc=True))
     t = time.perf_counter()
     n = sum(len(split_text(text).articles) for text in texts)
     return time.perf_counter() - t, len(texts), n
-
-
-def _takes_title() -> bool:
-    import inspect
-
-    from ingest.statute_text import reconstruct_law_text
-
-    return len(inspect.signature(reconstruct_law_text).parameters) > 1
 
 
 if __name__ == "__main__":
