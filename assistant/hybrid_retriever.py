@@ -12,20 +12,22 @@ Stages, each usable alone (the benchmark measures them one by one):
   winning law/chapter is lifted. Colloquial questions rarely share words with the
   governing article itself, but their neighbours share enough to find the right place.
 
-Optional rerank (``RetrievalConfig.rerank``): the dense similarity is computed exactly
-for the top candidates the vector search did not return (their embedding comes from the
-embedder, so it costs a few passage embeddings per query).
+Optional rerank (``RetrievalConfig.rerank``, setting ``XUEFA_SEARCH_RERANK``): the top
+candidates the approximate vector search did not return get their exact dense similarity
+(their stored vectors are read back from the index by chunk id) before the final cut.
+Measured neutral on the full corpus (see the issue note), so it is off by default.
 
-The weights below were chosen on measurements (see benchmarks/retrieval_bench.py and the
-issue note); they are settings, not magic: ``RetrievalConfig`` holds all of them.
+Defaults (weighted fusion, dense weight 0.5, expansion weight 0.5, routing 0.1/0.1,
+citation prior 0.1, amendment factor 0.3) were chosen on measurements over three gold
+sets at once (benchmarks/retrieval_bench.py); RRF measured worse than the weighted sum.
+All of them live in ``RetrievalConfig``.
 """
 from __future__ import annotations
 
 import logging
-import math
 import time
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Iterable
 
 import numpy as np
@@ -240,16 +242,16 @@ class HybridRetriever:
         return score
 
     def _doc_factors(self, snap: Snapshot, documents: dict[str, Document] | None, cfg: RetrievalConfig) -> np.ndarray:
-        key = (id(snap), id(documents), cfg.amendment_factor)
-        if self._doc_cache is not None and self._doc_cache[0] == key:
-            return self._doc_cache[1]
+        cached = self._doc_cache  # (snapshot, documents, factor, array): held, so never a reused id
+        if cached is not None and cached[0] is snap and cached[1] is documents and cached[2] == cfg.amendment_factor:
+            return cached[3]
         factors = np.ones(len(snap.doc_ids), dtype=np.float32)
         if documents:
             for i, d in enumerate(snap.doc_ids):
                 doc = documents.get(d)
                 if doc is not None and doc.doc_type in AMENDMENT_TYPES:
                     factors[i] = cfg.amendment_factor
-        self._doc_cache = (key, factors)
+        self._doc_cache = (snap, documents, cfg.amendment_factor, factors)
         return factors
 
     def _priors(self, snap: Snapshot, score: np.ndarray, documents, cfg: RetrievalConfig) -> np.ndarray:

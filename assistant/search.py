@@ -20,7 +20,7 @@ from knowledge.cn_numerals import article_label
 from knowledge.errors import NotFoundError
 from knowledge.law_names import LawNameResolver
 from knowledge.lexical_index import LexicalIndex
-from knowledge.models import INTERNAL_TYPES, STATUTE_TYPES, Article, Document
+from knowledge.models import INTERNAL_TYPES, STATUTE_TYPES, Document
 
 from .hybrid_retriever import STAGES, HybridRetriever, RetrievalConfig
 from .library import parse_ref
@@ -81,12 +81,12 @@ class SearchService:
             return result
         scope = self._current_scope()
         docs = self._filtered_documents(scope, filters, result)
-        if not docs:  # a law filter named nothing we hold, or nothing matches the filters
+        if docs is None:  # a law filter named nothing we hold
             return result
 
         # 1. explicit references
         t = time.perf_counter()
-        default_law = None
+        default_law = None  # "第十条" within a search restricted to one law
         if filters.laws and len({d.title for d in docs.values()}) == 1:
             default_law = next(iter(docs.values())).title
         parsed = scope.parser.parse(query, default_law=default_law)
@@ -110,8 +110,8 @@ class SearchService:
             result.timings_ms["total_ms"] = _ms(started)
             return result
 
-        # 2. hybrid retrieval over the wanted documents
-        if len(result.hits) < top_k:
+        # 2. hybrid retrieval over the wanted documents (explicit references ignore the filters)
+        if docs and len(result.hits) < top_k:
             where = self._where(filters, docs)
             if exact:  # keep the law in the question: 依据劳动合同法第三十九条，… → 劳动合同法 …
                 rest = " ".join([*dict.fromkeys(short_title(h.document.title) for h in exact), rest])
@@ -256,4 +256,4 @@ def _ms(t: float) -> float:
     return round((time.perf_counter() - t) * 1000, 2)
 
 
-__all__ = ["SearchService", "RetrievalConfig", "STAGES", "hit_json", "Article"]
+__all__ = ["SearchService", "RetrievalConfig", "STAGES", "hit_json"]

@@ -98,6 +98,7 @@ def test_filters_laws_types_scope(env):
     result = service.search("个人信息", filters=SearchFilters(laws=["没有这部法"]))
     assert result.hits == [] and result.missing == ["知识库中没有：没有这部法"]
     assert service.search("个人信息", filters=SearchFilters(scope="internal")).hits == []
+    assert first(service.search("刑法264条", filters=SearchFilters(scope="internal"))) == ("刑法", "第二百六十四条")
     assert service.search("个人信息", filters=SearchFilters(doc_types=["行政法规"])).hits == []
     assert service.search("个人信息", filters=SearchFilters(department="刑法")).hits[0].document.title == "中华人民共和国刑法"
 
