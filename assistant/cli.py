@@ -70,8 +70,16 @@ def import_statutes(ctx, laws, department, include_history, no_embed):
     bar.close()
     click.echo(f"导入 {report.laws} 部、{report.articles} 条，{report.unchanged} 部已存在未变；"
                f"用时 {report.seconds:.1f} 秒。")
+    _sync_lexical(c)
     if not no_embed:
         _embed(c, limit=None)
+
+
+def _sync_lexical(c):
+    """Bring the lexical index up to date now, so the first search is not the one that waits."""
+    stats = c.lexical_index.sync()
+    if stats.get("added_documents") or stats.get("removed_documents"):
+        click.echo(f"关键词索引已更新：{stats['rows']} 条（{stats['seconds']:.1f} 秒）。")
 
 
 def _embed(c, limit):
@@ -129,6 +137,8 @@ def ingest(ctx, paths, title, doc_type, issuer, publish_date, effective_date, st
     outcomes = c.ingestion.ingest_paths(paths, options, on_file=on_file)
     failed = [o for o in outcomes if not o.ok]
     click.echo(f"共 {len(outcomes)} 个文件：成功 {len(outcomes) - len(failed)}，失败 {len(failed)}。")
+    if len(failed) < len(outcomes):
+        _sync_lexical(c)
     if not no_embed and len(failed) < len(outcomes):
         _embed(c, limit=None)
     if failed or not outcomes:

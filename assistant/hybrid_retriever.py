@@ -146,7 +146,7 @@ class HybridRetriever:
             score = np.zeros(snap.size, dtype=np.float32)
             score[dense_rows] = dense_sims
         else:
-            score = self._fuse(lex, dense_rows, dense_sims, cfg)
+            score = self._fuse(lex, dense_rows, dense_sims, cfg, self._dense_share(snap))
             if stage == "full":
                 score = self._priors(snap, score, documents, cfg)
                 score = self._route(snap, score, cfg)
@@ -183,6 +183,19 @@ class HybridRetriever:
                     terms[tok] = terms.get(tok, 0.0) + weight
         return terms
 
+    def _dense_share(self, snap: Snapshot) -> float:
+        """How much the dense side may weigh: the share of articles already embedded.
+
+        While the index fills in the background, the best dense hit among the few embedded
+        articles is usually not the best article overall; at full weight it would push
+        irrelevant articles above good lexical hits (seen at 1% embedded). Scaling by coverage
+        keeps answers at lexical quality early and lets them improve as the index completes.
+        """
+        _, count = self._dense_count
+        if not snap.size:
+            return 0.0
+        return min(1.0, count / snap.size)
+
     def _dense_available(self) -> bool:
         if self.vector_index is None:
             return False
@@ -217,8 +230,10 @@ class HybridRetriever:
             sims.append(sim)
         return np.asarray(rows, dtype=np.int64), np.asarray(sims, dtype=np.float32), qvec
 
-    def _fuse(self, lex: np.ndarray, rows: np.ndarray, sims: np.ndarray, cfg: RetrievalConfig) -> np.ndarray:
+    def _fuse(self, lex: np.ndarray, rows: np.ndarray, sims: np.ndarray, cfg: RetrievalConfig,
+              share: float = 1.0) -> np.ndarray:
         n = len(lex)
+        dense_weight = cfg.dense_weight * share
         if cfg.fusion == "rrf":
             score = np.zeros(n, dtype=np.float32)
             pos = lex > 0
@@ -228,7 +243,7 @@ class HybridRetriever:
                 score[order] += cfg.lexical_weight / (cfg.rrf_k + np.arange(1, len(order) + 1))
             if len(rows):
                 order = np.argsort(-sims, kind="stable")
-                score[rows[order]] += cfg.dense_weight / (cfg.rrf_k + np.arange(1, len(order) + 1))
+                score[rows[order]] += dense_weight / (cfg.rrf_k + np.arange(1, len(order) + 1))
             return score
         top = float(lex.max()) if n else 0.0
         score = lex * (cfg.lexical_weight / top) if top > 0 else np.zeros(n, dtype=np.float32)
@@ -238,7 +253,7 @@ class HybridRetriever:
             # the weakest dense hit gets a small positive share: being returned at all says something
             dense = 0.1 + 0.9 * (sims - lo) / span
             score = score.astype(np.float32, copy=True)
-            score[rows] += cfg.dense_weight * dense
+            score[rows] += dense_weight * dense
         return score
 
     def _doc_factors(self, snap: Snapshot, documents: dict[str, Document] | None, cfg: RetrievalConfig) -> np.ndarray:

