@@ -25,6 +25,7 @@ from knowledge.cn_numerals import article_label, cn_to_int
 from knowledge.errors import NotFoundError
 from knowledge.law_names import short_name
 from knowledge.models import Article, Document
+from knowledge.text_match import appear_in_order
 
 from .answer_models import IN_FORCE, Citation, Flag
 from .query_terms import LawMentionFinder
@@ -53,18 +54,8 @@ def normalize_for_match(text: str) -> str:
 
 def is_verbatim(quote: str, article_text: str) -> bool:
     """Every part of ``quote`` (parts split at …… ellipses) occurs, in order, in the article."""
-    hay = normalize_for_match(article_text)
-    pos = 0
     parts = [p.strip(_EDGE_PUNCT) for p in _ELLIPSIS_RE.split(normalize_for_match(quote))]
-    parts = [p for p in parts if p]
-    if not parts:
-        return True
-    for part in parts:
-        i = hay.find(part, pos)
-        if i < 0:
-            return False
-        pos = i + len(part)
-    return True
+    return appear_in_order(normalize_for_match(article_text), [p for p in parts if p])
 
 
 def closest_passage(quote: str, article_text: str, limit: int = 120) -> str:

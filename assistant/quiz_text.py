@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from knowledge.cn_numerals import cn_to_int, int_to_cn
+from knowledge.text_match import appear_in_order
 
 from .quiz_models import ELLIPSIS
 
@@ -47,17 +48,8 @@ def segments(claim: str) -> list[str]:
 
 def contains_verbatim(source: str, claim: str) -> bool:
     """True when every ``……``-separated segment of ``claim`` appears in ``source``, in order."""
-    hay = _SPACES.sub("", source)
-    pos = 0
     parts = segments(claim)
-    if not parts:
-        return False
-    for part in parts:
-        found = hay.find(part, pos)
-        if found < 0:
-            return False
-        pos = found + len(part)
-    return True
+    return bool(parts) and appear_in_order(_SPACES.sub("", source), parts)
 
 
 def split_sentences(text: str) -> list[Sentence]:
