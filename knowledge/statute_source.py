@@ -108,8 +108,10 @@ class StatuteSource:
             text = (r["article_text"] or "").strip()
             arts.append(NewArticle(number=number, sub=sub, label=label, path=path, text=text, kind=kind))
             digest.update(f"{label}\x00{text}\x00".encode())
+        # the db's 历史版本 is an older text replaced by a newer one: our 已被修改
+        status = "已被修改" if law.status == "历史版本" else law.status
         return NewDocument(
-            title=law.title, doc_type=law.doc_type, status=law.status, is_current=is_current,
+            title=law.title, doc_type=law.doc_type, status=status, is_current=is_current,
             issuer=law.issuer, publish_date=law.publish_date, effective_date=law.effective_date,
             version=law.version_date, source=SOURCE_NAME, source_ref=law.law_id,
             content_hash=f"{SOURCE_NAME}:{law.law_id}:{digest.hexdigest()[:24]}",

@@ -166,3 +166,16 @@ def test_killed_embedding_run_resumes_without_duplicates(tmp_path):
     assert final["pending"] == 0
     assert final["embedded"] == final["articles"]
     assert final["vector_chunks"] == final["articles"]  # short articles: one chunk each, no duplicates
+
+
+def test_include_history_keeps_old_versions_out_of_default_search(env):
+    store, _, _, service = env
+    report = service.import_statutes(names=["仲裁法"], include_history=True)
+    assert report.laws == 2
+    versions = store.list_documents(title="中华人民共和国仲裁法")
+    current = [d for d in versions if d.is_current]
+    history = [d for d in versions if not d.is_current]
+    assert len(current) == 1 and current[0].status == "现行有效"
+    assert len(history) == 1 and history[0].status == "已被修改"  # the db says 历史版本
+    assert history[0].version < current[0].version
+    assert [d.id for d in store.list_documents(current_only=True)] == [current[0].id]
