@@ -218,6 +218,11 @@ class ExtractiveAnswerer:
                 chosen = block
         chosen.sort(key=lambda u: u.index)
         quote = _join_units(chosen)
+        if intent.primary in ("deadline", "amount") and not _NUMBER_RE.search(quote):
+            # asked for a period or an amount, found none: say so rather than imply an answer
+            what = "期限" if intent.primary == "deadline" else "金额或标准"
+            return (f"检索到的条文中没有直接规定所问{what}的内容；最相关的是{label}："
+                    f"{QUOTE_OPEN}{quote}{QUOTE_CLOSE}")
         lead = LEADS.get(intent.primary, "")
         return f"{lead}{label}规定：{QUOTE_OPEN}{quote}{QUOTE_CLOSE}"
 

@@ -197,3 +197,16 @@ def test_warm_up_and_stats_cache(answer_env, tmp_path):
     assert cache.exists()
     again = AnswerService(answer_env.store, answer_env.search, stats_cache=cache)
     assert again.stats.df == service.stats.df and again.stats.version == answer_env.store.version()
+
+
+def test_asked_deadline_not_in_the_best_article_is_not_implied(answer_env):
+    """A deadline question whose retrieved articles state no period gets a hedged conclusion."""
+    from assistant.extractive_answerer import ExtractiveAnswerer
+    from assistant.search_types import Hit
+
+    store = answer_env.store
+    doc = store.find_documents("中华人民共和国网络安全法")[0]
+    article = store.find_article(doc.id, 1)  # 立法目的: no period anywhere
+    draft = ExtractiveAnswerer().answer("网络安全法的立法目的要在多少日内实现", [Hit(article, doc, 1.0, ["lexical"])])
+    assert draft.conclusion.startswith("检索到的条文中没有直接规定所问期限的内容")
+    assert "为了保障网络安全" in draft.conclusion  # still quotes the closest text verbatim
