@@ -3,11 +3,34 @@ each component is created on first use and shared by the CLI and the web app."""
 from __future__ import annotations
 
 import threading
-from functools import cached_property
+from functools import wraps
 
 from knowledge.article_store import ArticleStore
 
 from .settings import Settings
+
+
+def component(build):
+    """Like ``functools.cached_property``, but built under the container's lock: the web
+    app's worker threads and the warm-up thread may ask for the same component at once, and
+    two search services or embedders would each load their models. Assignable, for tests."""
+    name = build.__name__
+
+    @wraps(build)
+    def get(self):
+        try:
+            return self.__dict__[name]
+        except KeyError:
+            pass
+        with self._lock:
+            if name not in self.__dict__:
+                self.__dict__[name] = build(self)
+            return self.__dict__[name]
+
+    def set_(self, value):
+        self.__dict__[name] = value
+
+    return property(get, set_)
 
 
 class Container:
@@ -18,11 +41,11 @@ class Container:
         self.settings.home.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
 
-    @cached_property
+    @component
     def store(self) -> ArticleStore:
         return ArticleStore(self.settings.store_path)
 
-    @cached_property
+    @component
     def embedder(self):
         from knowledge.embedders import build_embedder
         from knowledge.embedders.cached import CachedEmbedder
@@ -32,32 +55,32 @@ class Container:
         inner = build_embedder(s.embedder, s.embedder_model)
         return CachedEmbedder(inner, EmbeddingCache(s.embedding_cache_path))
 
-    @cached_property
+    @component
     def vector_index(self):
         from knowledge.vector_index import VectorIndex
 
         return VectorIndex(self.settings.chroma_dir, self.embedder)
 
-    @cached_property
+    @component
     def dense_indexer(self):
         from .indexing import DenseIndexer
 
         return DenseIndexer(self.store, self.vector_index, self.embedder,
                             batch_size=self.settings.embed_batch_size)
 
-    @cached_property
+    @component
     def background_embedding(self):
         from .indexing import BackgroundEmbedding
 
         return BackgroundEmbedding(self.dense_indexer)
 
-    @cached_property
+    @component
     def lexical_index(self):
         from knowledge.lexical_index import LexicalIndex
 
         return LexicalIndex(self.store, self.settings.lexical_dir)
 
-    @cached_property
+    @component
     def search(self):
         from .hybrid_retriever import RetrievalConfig
         from .search import SearchService
@@ -70,14 +93,14 @@ class Container:
     def index_listeners(self) -> list:
         return [self.dense_indexer, self.lexical_index]
 
-    @cached_property
+    @component
     def ingestion(self):
         from .ingestion import IngestionService
 
         return IngestionService(self.store, max_file_bytes=self.settings.max_file_bytes,
                                 listeners=self.index_listeners())
 
-    @cached_property
+    @component
     def chat(self):
         """The configured LangChain chat model (OpenAI-compatible endpoint), or None."""
         if not self.settings.llm_configured:
@@ -86,7 +109,7 @@ class Container:
 
         return build_chat_model(self.settings)
 
-    @cached_property
+    @component
     def answerer(self):
         """AnswerService: grounded answers with verified citations (LLM when configured)."""
         from .answer_service import AnswerService
@@ -94,27 +117,27 @@ class Container:
         return AnswerService.from_container(self)
 
     # ---- users and the web app (issue 6) -------------------------------------------------
-    @cached_property
+    @component
     def records(self):
         """Learning records and users (SQL database at settings.records_url)."""
         from .records import Records
 
         return Records(self.settings.records_url)
 
-    @cached_property
+    @component
     def auth(self):
         from .auth import AuthService
 
         return AuthService(self.records)
 
-    @cached_property
+    @component
     def conversations(self):
         from .conversations import ConversationStore
 
         return ConversationStore(self.records)
 
     # ---- quizzes, exams and spaced review (issue 5) -----------------------------------
-    @cached_property
+    @component
     def quiz(self):
         """QuizService. Hard distractors come from lexical search over the same law (no
         embedding model needed to make a paper), falling back to shared jieba tokens."""
@@ -137,7 +160,7 @@ class Container:
             scenarios = ScenarioGenerator(self.chat, retrieve=retrieve)
         return QuizService(self.store, neighbors, scenarios=scenarios)
 
-    @cached_property
+    @component
     def learning(self):
         """LearningService: practice, mock exams, wrong-answer book, FSRS review, stats."""
         from .learning import LearningService
