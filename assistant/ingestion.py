@@ -93,6 +93,14 @@ def guess_doc_type(title: str) -> str:
     return "内部制度"
 
 
+def _preamble_without_title(preamble: str, title: str) -> str:
+    """The text before the first article, minus the title line (shown separately)."""
+    lines = preamble.split("\n")
+    while lines and (not lines[0].strip() or "".join(lines[0].split()).strip("《》") == "".join(title.split())):
+        lines.pop(0)
+    return "\n".join(lines).strip()
+
+
 class IngestionService:
     """Adds, replaces and deletes documents; keeps the derived indexes informed."""
 
@@ -161,7 +169,7 @@ class IngestionService:
             effective_date=options.effective_date or meta.get("effective_date", ""),
             version=options.publish_date or meta.get("publish_date", "") or time.strftime("%Y-%m-%d"),
             source=str(path.resolve()), content_hash=content_hash, structure=result.structure,
-            preamble=result.preamble,
+            preamble=_preamble_without_title(result.preamble, title),
             articles=[NewArticle(number=a.number, sub=a.sub, label=a.label, path=list(a.path),
                                  text=a.text, kind=a.kind) for a in result.articles],
         )

@@ -59,6 +59,7 @@ def test_txt_ingest_structure_metadata_and_noop(env, tmp_path):
     doc = store.get_document(out.doc_id)
     assert doc.title == "某市档案管理办法"
     assert doc.effective_date == "2023-05-01"
+    assert doc.preamble.startswith("（2023年3月1日")  # the title is not repeated as preamble
     labels = [a.label for a in store.articles_of(doc.id)]
     assert labels == ["第一条", "第二条", "第三条", "第三条之一", "第四条"]
     second = store.find_article(doc.id, 2)
