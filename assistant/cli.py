@@ -249,6 +249,19 @@ def index_status(ctx, as_json):
                f"（{status['vector_chunks']} 段），待向量化 {status['pending']} 条")
 
 
+@index.command("rebuild")
+@click.option("--yes", is_flag=True, help="不再确认")
+@click.pass_context
+@user_errors
+def index_rebuild(ctx, yes):
+    """清空并重建向量索引（改了切分设置后用；未变的文本取自嵌入缓存，不重算）。"""
+    c = _container(ctx)
+    if not yes:
+        click.confirm("清空向量索引并重新向量化全部条文？", abort=True)
+    c.dense_indexer.reset()
+    _embed(c, None)
+
+
 @index.command("embed")
 @click.option("--limit", type=int, help="最多向量化这么多条")
 @click.pass_context

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from knowledge.article_store import ArticleStore
-from knowledge.chunker import chunk_header, split_for_embedding
+from knowledge.chunker import article_chunks, chunk_header
 from knowledge.models import Article, Document
 from knowledge.vector_index import ChunkRecord, VectorIndex
 
@@ -36,10 +36,11 @@ class EmbedProgress:
         return self.done / elapsed if elapsed > 0 else 0.0
 
 
-def chunk_records(article: Article, doc: Document, embedder) -> list[ChunkRecord]:
-    """The embedding chunks of one article (split by 款 when longer than the window)."""
+def chunk_records(article: Article, doc: Document, embedder, *, per_paragraph: bool = True) -> list[ChunkRecord]:
+    """The embedding chunks of one article: the whole article and, for several 款, each 款."""
     header = chunk_header(doc.title, article.path, article.label)
-    chunks = split_for_embedding(header, article.text, embedder.count_tokens, embedder.max_tokens)
+    chunks = article_chunks(header, article.text, embedder.count_tokens, embedder.max_tokens,
+                            per_paragraph=per_paragraph)
     meta = {"doc_id": doc.id, "article_id": article.id, "doc_type": doc.doc_type,
             "status": doc.status, "is_current": doc.is_current, "is_internal": doc.is_internal}
     return [ChunkRecord(chunk_id=f"{article.id}:{c.part}", article_id=article.id, doc_id=doc.id,
@@ -49,9 +50,11 @@ def chunk_records(article: Article, doc: Document, embedder) -> list[ChunkRecord
 class DenseIndexer:
     """Embeds pending articles into the vector index and mirrors store changes into it."""
 
-    def __init__(self, store: ArticleStore, index: VectorIndex, embedder, batch_size: int = 32):
+    def __init__(self, store: ArticleStore, index: VectorIndex, embedder, batch_size: int = 32,
+                 *, per_paragraph: bool = True):
         if batch_size < 1:
             raise ValueError("batch_size must be >= 1")
+        self.per_paragraph = per_paragraph
         self.store = store
         self.index = index
         self.embedder = embedder
@@ -77,7 +80,8 @@ class DenseIndexer:
                     if stop is not None and stop.is_set():
                         break
                     batch = pending[i:i + self.batch_size]
-                    records = [r for art, doc in batch for r in chunk_records(art, doc, self.embedder)]
+                    records = [r for art, doc in batch
+                               for r in chunk_records(art, doc, self.embedder, per_paragraph=self.per_paragraph)]
                     vectors = self.embedder.embed_documents([r.text for r in records])
                     self.index.add_chunks(records, vectors=vectors)
                     # ledger after Chroma: a crash in between re-embeds (upsert), never skips
@@ -92,6 +96,13 @@ class DenseIndexer:
             finally:
                 progress.running = False
             return progress
+
+    def reset(self) -> None:
+        """Empty this embedder's vector index and its ledger (e.g. after changing chunking);
+        the next ``run`` re-embeds everything — unchanged text comes from the embedding cache."""
+        with self._run_lock:
+            self.index.reset()
+            self.store.clear_embedded(self.embedder_id)
 
     # ---- mirror store changes -------------------------------------------------
     def documents_removed(self, doc_ids: list[str]) -> None:

@@ -57,7 +57,12 @@ class SearchService:
         self.store = store
         self.lexical = lexical_index
         self.vector_index = vector_index
-        self.retriever = HybridRetriever(lexical_index, vector_index, config, expander)
+        embedded = None
+        if vector_index is not None and hasattr(vector_index, "embedder"):
+            embedder_id = vector_index.embedder.embedder_id
+            # the store's ledger counts embedded articles; fall back to the index's own count
+            embedded = lambda: store.count_embedded(embedder_id) or vector_index.count()  # noqa: E731
+        self.retriever = HybridRetriever(lexical_index, vector_index, config, expander, embedded)
         self._scope: _Scope | None = None
         self._lock = threading.Lock()
 

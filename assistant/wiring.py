@@ -66,7 +66,8 @@ class Container:
         from .indexing import DenseIndexer
 
         return DenseIndexer(self.store, self.vector_index, self.embedder,
-                            batch_size=self.settings.embed_batch_size)
+                            batch_size=self.settings.embed_batch_size,
+                            per_paragraph=self.settings.embed_paragraphs)
 
     @component
     def background_embedding(self):

@@ -71,3 +71,27 @@ def _hard_cut(header: str, text: str, count_tokens: Callable[[str], int], max_to
         out.append(text[start:end])
         start = end
     return out
+
+
+def article_chunks(
+    header: str,
+    text: str,
+    count_tokens: Callable[[str], int],
+    max_tokens: int,
+    *,
+    per_paragraph: bool = True,
+) -> list[Chunk]:
+    """The chunks embedded for one article: the whole article (packed by 款 when too long),
+    plus — for an article of several 款 — each 款 on its own under the same header.
+
+    A question usually matches one 款 of a long article; on its own that 款 is a much closer
+    vector than the whole article (dev set dense R@5 0.146 -> 0.236, benchmarks in the note
+    of issue #3). Search keeps an article's best chunk, so the extra parts only add recall.
+    """
+    chunks = split_for_embedding(header, text, count_tokens, max_tokens)
+    paragraphs = [p for p in text.split("\n") if p.strip()]
+    if per_paragraph and len(paragraphs) > 1:
+        for para in paragraphs:
+            for piece in split_for_embedding(header, para, count_tokens, max_tokens):
+                chunks.append(Chunk(len(chunks), piece.text))
+    return chunks

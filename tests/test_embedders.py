@@ -344,3 +344,15 @@ def test_cached_embedder_keys_by_embedder_id(tmp_path):
     CachedEmbedder(small, cache).embed_documents(["同一文本"])
     vec = CachedEmbedder(big, cache).embed_documents(["同一文本"])[0]
     assert len(vec) == 32  # not the 16-dim vector cached for the other embedder
+
+
+def test_article_chunks_add_each_paragraph_of_a_multi_paragraph_article():
+    from knowledge.chunker import article_chunks
+
+    count = lambda t: len(t) + 2  # noqa: E731
+    text = "第一款内容。\n第二款内容。"
+    chunks = article_chunks("某法 第一条", text, count, 512)
+    assert [c.text for c in chunks] == ["某法 第一条\n" + text, "某法 第一条\n第一款内容。", "某法 第一条\n第二款内容。"]
+    assert [c.part for c in chunks] == [0, 1, 2]
+    assert len(article_chunks("某法 第一条", text, count, 512, per_paragraph=False)) == 1
+    assert len(article_chunks("某法 第二条", "只有一款。", count, 512)) == 1
