@@ -20,8 +20,8 @@ class Settings(BaseSettings):
     embedder_model: str | None = Field(default=None, description="sentence-transformers 模型名或本地路径")
     embed_batch_size: int = Field(default=32, ge=1, le=1024)
     embed_in_background: bool = True  # serve: fill the dense index while the app answers
-    # also embed each 款 of multi-款 articles (≈2.6x the chunks, ≈+45% embedding time;
-    # dev R@5 0.236 -> 0.28, see README); off = faster first index, weaker semantic search
+    # also embed each 款 of multi-款 articles (≈2.6x the chunks, but short ones; dev R@5
+    # 0.236 -> 0.286, see README); off = a faster first index, weaker semantic search
     embed_paragraphs: bool = True
 
     # ingestion
