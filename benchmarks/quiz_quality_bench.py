@@ -19,7 +19,6 @@ Imports 10 bundled laws into a temporary XUEFA_HOME (text only, no embedding), t
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import random
 import sys
@@ -33,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from assistant.ingestion import IngestionService  # noqa: E402
 from assistant.quiz_generators import GENERATORS  # noqa: E402
 from assistant.quiz_models import QuizScope  # noqa: E402
-from assistant.quiz_quality import CHECKS, WARNINGS, QualityChecker, pass_rates  # noqa: E402
+from assistant.quiz_quality import CHECKS, WARNINGS, QualityChecker, corrupt, pass_rates  # noqa: E402
 from assistant.quiz_service import QuizService  # noqa: E402
 from knowledge.article_store import ArticleStore  # noqa: E402
 
@@ -62,39 +61,6 @@ def _table(title: str, rows: dict[str, dict[str, float]]) -> str:
 
 
 CORRUPTIONS = ("wrong_key", "duplicate_option", "undo_perturbation", "misquote", "invented_claim")
-
-
-def corrupt(q, how: str):
-    """A broken copy of ``q``, or None when the corruption does not apply to it."""
-    bad = copy.deepcopy(q)
-    if how == "wrong_key":
-        if q.qtype == "判断":
-            bad.answer = "正确" if q.answer == "错误" else "错误"
-        elif q.qtype == "填空":
-            bad.answer = q.answer + "以上"
-            bad.meta = dict(bad.meta, blank=bad.answer)
-        else:
-            bad.answer = [x for x in q.letters if x not in q.answer][:1]
-            if q.qtype == "多选":
-                bad.answer = sorted(bad.answer + q.answer[:1])
-    elif how == "duplicate_option":
-        if q.qtype not in ("单选", "多选"):
-            return None
-        bad.options = [q.options[0], q.options[0]] + q.options[2:]
-    elif how == "undo_perturbation":
-        targets = [c for c in bad.claims if not c.holds and c.original]
-        if not targets:
-            return None
-        targets[0].text = targets[0].original
-    elif how == "misquote":
-        bad.quote = q.quote[:2] + ("甲" if q.quote[2:3] != "甲" else "乙") + q.quote[3:]
-        bad.explanation = q.explanation.replace(q.quote, bad.quote)
-    elif how == "invented_claim":
-        targets = [c for c in bad.claims if c.holds]
-        if not targets:
-            return None
-        targets[0].text = targets[0].text[:-1] + "并报国务院备案"
-    return bad
 
 
 def main() -> int:

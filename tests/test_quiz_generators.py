@@ -15,7 +15,8 @@ from assistant.quiz_service import QuizService, allocate, parse_types
 from assistant.quiz_text import contains_verbatim
 from assistant.search_types import Hit, SearchResult
 from knowledge.errors import NotFoundError, XuefaError
-from quiz_fixtures import corrupt, quiz_service, quiz_store  # noqa: F401
+from assistant.quiz_quality import corrupt
+from quiz_fixtures import quiz_service, quiz_store  # noqa: F401
 
 
 @pytest.fixture(scope="module")
