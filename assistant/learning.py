@@ -64,16 +64,24 @@ class Feedback:
     next_review: dt.datetime | None  # when FSRS schedules this article again
 
 
-@dataclass
-class SessionSummary:
-    attempt_id: int
-    total: int
+class _Accuracy:
+    """``accuracy`` for records that count ``answered`` and ``correct``."""
+
     answered: int
     correct: int
 
     @property
     def accuracy(self) -> float:
         return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass
+class SessionSummary(_Accuracy):
+    attempt_id: int
+    total: int
+    answered: int
+    correct: int
+
 
 
 @dataclass
@@ -136,18 +144,15 @@ class WrongItem:
 
 
 @dataclass
-class DayAccuracy:
+class DayAccuracy(_Accuracy):
     day: dt.date
     answered: int
     correct: int
 
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.answered if self.answered else 0.0
 
 
 @dataclass
-class Mastery:
+class Mastery(_Accuracy):
     """How well a user knows a law (or one chapter of it)."""
 
     law: str
@@ -158,9 +163,6 @@ class Mastery:
     articles_mastered: int  # mature (stability ≥ 21 days) and recall probability ≥ 90 % now
     mean_retrievability: float
 
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.answered if self.answered else 0.0
 
 
 @dataclass
@@ -174,7 +176,7 @@ class ExamScore:
 
 
 @dataclass
-class UserStats:
+class UserStats(_Accuracy):
     user: str
     answered: int
     correct: int
@@ -187,9 +189,6 @@ class UserStats:
     wrong_open: int
     exams: list[ExamScore]
 
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.answered if self.answered else 0.0
 
 
 # ---- FSRS review ------------------------------------------------------------------------
