@@ -20,6 +20,17 @@ _HINTS = {"单选": "请输入选项字母（如 B）", "多选": "请输入全�
 _QUIT = {"q", "quit", "exit", "退出", "交卷"}
 
 
+def scope_options(command):
+    """--law / --chapter / --doc-type: the question scope, the same for every quiz command."""
+    for option in reversed((
+        click.option("--law", "laws", multiple=True, help="出题范围：法规名称（可重复；支持简称，如 网安法）"),
+        click.option("--chapter", "chapters", multiple=True, help="只考这些章节（如 第六章、法律责任；可重复）"),
+        click.option("--doc-type", "doc_types", multiple=True, help="只考这类文件（如 法律、内部制度；可重复）"),
+    )):
+        command = option(command)
+    return command
+
+
 def _scope(laws, chapters, doc_types=()) -> QuizScope:
     return QuizScope(laws=list(laws), chapters=list(chapters), doc_types=list(doc_types))
 
@@ -53,9 +64,7 @@ def _first_line(text: str) -> str:
 
 
 @click.group("quiz", invoke_without_command=True)
-@click.option("--law", "laws", multiple=True, help="出题范围：法规名称（可重复；支持简称，如 网安法）")
-@click.option("--chapter", "chapters", multiple=True, help="只考这些章节（如 第六章、法律责任；可重复）")
-@click.option("--doc-type", "doc_types", multiple=True, help="只考这类文件（如 法律、内部制度；可重复）")
+@scope_options
 @click.option("-n", "--count", "n", type=int, default=10, show_default=True, help="题目数量")
 @click.option("--type", "types", help="题型，逗号分隔：单选,多选,判断,填空")
 @click.option("--exam", is_flag=True, help="模拟考试：限时、交卷后统一判分（满分 100）")
@@ -150,9 +159,7 @@ def _run_exam(c, user, questions, minutes, pass_mark, config) -> None:
 
 
 @quiz.command("generate")
-@click.option("--law", "laws", multiple=True, help="法规名称（可重复）")
-@click.option("--chapter", "chapters", multiple=True, help="章节（可重复）")
-@click.option("--doc-type", "doc_types", multiple=True, help="文件类型（如 法律、内部制度；可重复）")
+@scope_options
 @click.option("-n", "--count", "n", type=int, default=10, show_default=True)
 @click.option("--type", "types", help="题型，逗号分隔：单选,多选,判断,填空")
 @click.option("--seed", type=int, help="随机种子（可复现）")
@@ -175,9 +182,7 @@ def quiz_generate(ctx, laws, chapters, doc_types, n, types, seed, exam, cases, a
 
 
 @quiz.command("export")
-@click.option("--law", "laws", multiple=True, help="法规名称（可重复）")
-@click.option("--chapter", "chapters", multiple=True, help="章节（可重复）")
-@click.option("--doc-type", "doc_types", multiple=True, help="文件类型（如 法律、内部制度；可重复）")
+@scope_options
 @click.option("-n", "--count", "n", type=int, default=50, show_default=True)
 @click.option("--type", "types", help="题型，逗号分隔（默认 单选、多选、判断）")
 @click.option("--seed", type=int, help="随机种子（可复现）")
