@@ -287,6 +287,10 @@ from . import quiz_cli  # noqa: E402  (xuefa quiz …)
 
 main.add_command(quiz_cli.quiz)
 
+from . import question_cli  # noqa: E402  (xuefa questions …)
+
+main.add_command(question_cli.questions)
+
 from . import web_cli  # noqa: E402  (xuefa serve / xuefa users)
 
 main.add_command(web_cli.serve)

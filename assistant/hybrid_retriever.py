@@ -61,10 +61,18 @@ class RetrievalConfig:
     amendment_factor: float = 0.3
     rerank: bool = False
     rerank_depth: int = 30
+    # question bank (``question_matcher``): similar bank questions lift their linked article
+    question_weight: float = 1.0  # a full vote adds this share of the best score
+    question_depth: int = 20  # bank questions considered
+    question_floor: float = 0.90  # similarity below which a bank question says nothing
 
     def __post_init__(self):
         if self.fusion not in ("weighted", "rrf"):
             raise ValueError(f"fusion must be weighted or rrf, not {self.fusion!r}")
+        if not 0.0 <= self.question_floor < 1.0:
+            raise ValueError("question_floor must be in [0, 1)")
+        if self.question_weight < 0 or self.question_depth < 1:
+            raise ValueError("question_weight must be >= 0 and question_depth >= 1")
 
 
 @dataclass
@@ -80,15 +88,17 @@ class Retrieval:
     expansion: Expansion | None = None
     timings: dict[str, float] = field(default_factory=dict)
     dense_used: bool = False
+    question_votes: list = field(default_factory=list)  # QuestionVote of the bank, if any
 
 
 class HybridRetriever:
     """Scores every article of the lexical snapshot; the vector index adds dense evidence."""
 
     def __init__(self, lexical: LexicalIndex, vector_index=None, config: RetrievalConfig | None = None,
-                 expander: QueryExpander | None = None, embedded_count=None):
+                 expander: QueryExpander | None = None, embedded_count=None, questions=None):
         self.lexical = lexical
         self.vector_index = vector_index
+        self.questions = questions  # QuestionMatcher or None
         # articles (not chunks) already in the vector index; chunks per article vary
         self._embedded_count = embedded_count or (lambda: self.vector_index.count())
         self.config = config or RetrievalConfig()
@@ -118,6 +128,7 @@ class HybridRetriever:
 
         expansion = None
         lex = None
+        votes: list = []
         if stage != "dense":
             t = time.perf_counter()
             if stage == "full":
@@ -153,12 +164,19 @@ class HybridRetriever:
             if stage == "full":
                 score = self._priors(snap, score, documents, cfg)
                 score = self._route(snap, score, cfg)
+                if self.questions is not None and cfg.question_weight > 0:
+                    tq = time.perf_counter()
+                    if qvec is None:
+                        qvec = self._query_vector(expansion.cleaned)
+                    score, votes = self._question_votes(snap, score, qvec, allowed, cfg)
+                    timings["questions_ms"] = _ms(tq)
                 if mask is not None:
                     score = np.where(mask, score, 0.0)
         top = _top(score, k)
         if stage == "full" and cfg.rerank and dense_used:
             top = self._rerank(snap, score, top, dense_rows, dense_sims, k, cfg, qvec)
         dense_set = set(dense_rows.tolist())
+        voted = {v.article_id for v in votes}
         hits = []
         for row in top:
             retr = []
@@ -166,9 +184,12 @@ class HybridRetriever:
                 retr.append("lexical")
             if row in dense_set:
                 retr.append("dense")
+            if int(snap.article_ids[row]) in voted:
+                retr.append("questions")
             hits.append(Scored(int(snap.article_ids[row]), float(score[row]), retr))
         timings["fusion_ms"] = _ms(t)
-        return Retrieval(hits=hits, expansion=expansion, timings=timings, dense_used=dense_used)
+        return Retrieval(hits=hits, expansion=expansion, timings=timings, dense_used=dense_used,
+                         question_votes=[v for v in votes if v.article_id in {h.article_id for h in hits}])
 
     def dense_neighbours(self, text: str, k: int, where: dict | None = None) -> list[tuple[int, float]]:
         """Articles whose vectors are nearest to a passage (quiz distractors)."""
@@ -185,6 +206,43 @@ class HybridRetriever:
                 for tok in set(self.lexical.tokenize(term)):
                     terms[tok] = terms.get(tok, 0.0) + weight
         return terms
+
+    def _query_vector(self, text: str):
+        """The query's vector when the dense index is off or still empty (bank matching only)."""
+        try:
+            return self.questions.embedder.embed_query(text)
+        except Exception as exc:  # the bank is an extra: never fail a search over it
+            log.warning("question bank skipped, query not embedded: %s", exc)
+            return None
+
+    def _question_votes(self, snap: Snapshot, score: np.ndarray, qvec, allowed: set[str] | None,
+                        cfg: RetrievalConfig) -> tuple[np.ndarray, list]:
+        """Lift articles whose bank questions resemble the query (see ``question_matcher``).
+
+        A full vote adds ``question_weight`` times the best score so far: enough to bring the
+        linked article into the top few when the query is a near paraphrase, not enough to
+        override strong direct evidence for another article."""
+        if qvec is None:
+            return score, []
+        try:
+            votes = self.questions.votes(qvec, depth=cfg.question_depth, floor=cfg.question_floor,
+                                         allowed_docs=allowed)
+        except Exception as exc:
+            log.warning("question bank skipped: %s", exc)
+            return score, []
+        if not votes:
+            return score, []
+        best = float(score.max()) if len(score) else 0.0
+        best = best if best > 0 else 1.0
+        out = score.astype(np.float32, copy=True)
+        row_of = snap.row_of
+        kept = []
+        for v in votes:
+            row = row_of.get(v.article_id)
+            if row is not None:
+                out[row] += cfg.question_weight * v.weight * best
+                kept.append(v)
+        return out, kept
 
     def _dense_share(self, snap: Snapshot) -> float:
         """How much the dense side may weigh: the share of articles already embedded.

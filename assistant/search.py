@@ -49,11 +49,13 @@ class SearchService:
         store: the article store (source of truth; documents and article text).
         lexical_index: the BM25 index (kept in step with the store on each search).
         vector_index: the dense index, or None for lexical-only search.
+        questions: the question-bank matcher (``QuestionMatcher``), or None.
         config: retrieval weights and switches (``RetrievalConfig``).
     """
 
     def __init__(self, store: ArticleStore, lexical_index: LexicalIndex, vector_index=None, *,
-                 config: RetrievalConfig | None = None, expander: QueryExpander | None = None):
+                 config: RetrievalConfig | None = None, expander: QueryExpander | None = None,
+                 questions=None):
         self.store = store
         self.lexical = lexical_index
         self.vector_index = vector_index
@@ -62,7 +64,7 @@ class SearchService:
             embedder_id = vector_index.embedder.embedder_id
             # the store's ledger counts embedded articles; fall back to the index's own count
             embedded = lambda: store.count_embedded(embedder_id) or vector_index.count()  # noqa: E731
-        self.retriever = HybridRetriever(lexical_index, vector_index, config, expander, embedded)
+        self.retriever = HybridRetriever(lexical_index, vector_index, config, expander, embedded, questions)
         self._scope: _Scope | None = None
         self._lock = threading.Lock()
 
@@ -125,6 +127,7 @@ class SearchService:
             result.timings_ms.update(got.timings)
             if got.expansion is not None:
                 result.expansions = list(got.expansion.terms)
+            result.similar_questions = {v.article_id: list(v.questions) for v in got.question_votes}
             seen = {h.article.id for h in result.hits}
             wanted = [s for s in got.hits if s.article_id not in seen][: top_k - len(result.hits)]
             arts = {a.id: a for a in self.store.get_articles([s.article_id for s in wanted])}
@@ -186,6 +189,8 @@ class SearchService:
     def warm_up(self) -> None:
         """Load tokenizer, lexical index and (if any) the embedding model before the first user."""
         self.search("劳动合同 解除", top_k=1)
+        if self.retriever.questions is not None:
+            self.retriever.questions.prepare()
 
     # ---- internals ----------------------------------------------------------------
     def _current_scope(self) -> _Scope:

@@ -80,4 +80,6 @@ class SearchResult:
     references: list[ArticleReference] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # e.g. "《中华人民共和国民法典》没有第九千九百九十九条"
     expansions: list[str] = field(default_factory=list)  # legal terms added to a colloquial query
+    # article id -> question-bank questions that resemble the query and link to that article
+    similar_questions: dict[int, list[str]] = field(default_factory=dict)
     timings_ms: dict[str, float] = field(default_factory=dict)

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     search_dense: bool = True  # use the vector index when it holds anything
     search_fusion: Literal["weighted", "rrf"] = "weighted"
     search_rerank: bool = False  # exact dense similarity for top candidates (slower)
+    # question bank (knowledge/question_bank.py): similar typical questions lift their article
+    search_questions: bool = True
+    questions_bundled: bool = True  # include the bank shipped with xuefa
+    question_weight: float = Field(1.0, ge=0.0, le=5.0)
 
     # records (users, attempts, exams): SQLite under home unless a URL is given
     database_url: str | None = None

@@ -87,9 +87,31 @@ class Container:
         from .search import SearchService
 
         s = self.settings
-        config = RetrievalConfig(fusion=s.search_fusion, rerank=s.search_rerank)
+        config = RetrievalConfig(fusion=s.search_fusion, rerank=s.search_rerank, question_weight=s.question_weight)
         return SearchService(self.store, self.lexical_index, self.vector_index if s.search_dense else None,
-                             config=config)
+                             config=config, questions=self.question_matcher if s.search_questions else None)
+
+    @component
+    def question_bank(self):
+        """Typical questions linked to articles: bundled + added by admins or feedback."""
+        from knowledge.question_bank import QuestionBank
+
+        return QuestionBank(self.store.engine, bundled=self.settings.questions_bundled)
+
+    @component
+    def questions(self):
+        """QuestionService: add, import, list, delete bank questions; staff feedback."""
+        from .question_service import QuestionService
+
+        return QuestionService(self.question_bank, self.search)
+
+    @component
+    def question_matcher(self):
+        from .question_matcher import QuestionMatcher
+
+        # the bank's vectors share the passage cache (under their own key)
+        return QuestionMatcher(self.question_bank, self.store, self.embedder,
+                               getattr(self.embedder, "cache", None))
 
     def index_listeners(self) -> list:
         return [self.dense_indexer, self.lexical_index]

