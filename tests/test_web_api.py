@@ -68,6 +68,9 @@ def test_staff_is_refused_every_admin_endpoint(app, staff, tmp_path):
         "/admin_set_role": (STAFF[0], "admin"),
         "/admin_reset_password": (ADMIN[0], "hijacked-pass-1"),
         "/admin_export_paper": ("试卷", [], ["单选"], 5, 1),
+        "/admin_questions": ("", "all"),
+        "/admin_add_question": ("保密法", "1", "越权添加的问题"),
+        "/admin_delete_questions": ("1",),
     }
     before = [(d.id, d.status) for d in app.container.store.list_documents()]
     for api, args in calls.items():
@@ -77,6 +80,7 @@ def test_staff_is_refused_every_admin_endpoint(app, staff, tmp_path):
     assert [(d.id, d.status) for d in app.container.store.list_documents()] == before
     names = {u.name: u.role for u in app.container.auth.list_users()}
     assert "mallory" not in names and names[STAFF[0]] == "staff"
+    assert all(q.question != "越权添加的问题" for q in app.container.question_bank.stored())
     assert app.container.auth.authenticate(*ADMIN) is not None
 
 
@@ -194,6 +198,17 @@ def test_admin_endpoints(app, admin, tmp_path):
     msg = admin.predict(doc.id, False, True, api_name="/admin_delete")
     assert "已删除" in msg
     assert all(d.title != "某局档案借阅规定" for d in app.container.store.list_documents())
+
+    # question bank: add (name and number resolved), list, delete; bundled rows are listed, not deletable
+    msg, _box = admin.predict("保密法", "1", "单位保密工作依据什么法律", api_name="/admin_add_question")
+    assert "第一条" in msg and "保守国家秘密法" in msg
+    with pytest.raises(AppError, match="没有第九百条"):
+        admin.predict("保密法", "900", "不存在的条", api_name="/admin_add_question")
+    table, count = admin.predict("保密法", "admin", api_name="/admin_questions")
+    rows = _rows(table)
+    assert [r[3] for r in rows] == ["单位保密工作依据什么法律"] and "共 1 个" in count
+    assert "已删除 1" in admin.predict(str(rows[0][0]), api_name="/admin_delete_questions")
+    assert _rows(admin.predict("保密法", "admin", api_name="/admin_questions")[0]) == []
 
     # users and roles
     msg, users, _pw = admin.predict("wang", "staff", "wang-pass-123", api_name="/admin_add_user")
