@@ -240,6 +240,9 @@ def index_status(ctx, as_json):
 
     c = _container(ctx)
     status = LibraryService(c.store).index_status(c.dense_indexer, c.vector_index)
+    from collections import Counter
+
+    status["questions"] = dict(Counter(q.source for q in c.questions.list()))
     if as_json:
         click.echo(json.dumps(status, ensure_ascii=False, indent=1))
         return
@@ -247,6 +250,8 @@ def index_status(ctx, as_json):
     click.echo(f"条文：{status['articles']}（现行 {status['current_articles']}）")
     click.echo(f"向量索引：嵌入模型 {status['embedder']}，已向量化 {status['embedded']} 条"
                f"（{status['vector_chunks']} 段），待向量化 {status['pending']} 条")
+    q = status["questions"]
+    click.echo(f"关联问题：内置 {q.get('bundled', 0)}，管理员添加 {q.get('admin', 0)}，用户反馈 {q.get('feedback', 0)}")
 
 
 @index.command("rebuild")

@@ -63,7 +63,7 @@ class RetrievalConfig:
     rerank_depth: int = 30
     # question bank (``question_matcher``): similar bank questions lift their linked article
     question_weight: float = 1.0  # a full vote adds this share of the best score
-    question_depth: int = 20  # bank questions considered
+    question_depth: int = 50  # bank questions considered
     question_floor: float = 0.90  # similarity below which a bank question says nothing
 
     def __post_init__(self):

