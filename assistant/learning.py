@@ -244,7 +244,46 @@ class Review:
         until = self.end_of_day(now) if today else now
         return [DueItem(article_id=r.article_id, law=r.law, article=r.article, chapter=r.chapter, due=r.due,
                         state=_STATE_NAMES.get(State(r.state), str(r.state)), reps=r.reps, lapses=r.lapses)
-                for r in self.records.due_cards(user_id, until)]
+                for r in self._due_cards(user_id, until)]
+
+    def _due_cards(self, user_id: int, until: dt.datetime) -> list[ReviewCard]:
+        """Due cards, each moved to the current text of its article first.
+
+        A card names its article by id and by (law, label). When an admin re-imports a law or
+        a new version supersedes it, the old id is gone or points at history: the card follows
+        the label to the current version, keeping its schedule (a card already on the new
+        article wins). An article that left the knowledge base altogether is skipped."""
+        rows = self.records.due_cards(user_id, until)
+        moved = False
+        for row in rows:
+            current = self._current_article(row)
+            if current is not None and current != (row.article_id, row.doc_id):
+                self.records.relink_card(user_id, row.article_id, *current)
+                moved = True
+        return self.records.due_cards(user_id, until) if moved else rows
+
+    def _current_article(self, row: ReviewCard) -> tuple[int, str] | None:
+        store = self.quiz.store
+        try:
+            art = store.get_article(row.article_id)
+        except NotFoundError:
+            art = None
+        # SQLite may reuse a deleted article's id: it is the card's article only if doc and label agree
+        if art is not None and (art.doc_id, art.label) != (row.doc_id, row.article):
+            art = None
+        if art is not None and store.get_document(art.doc_id).is_current:
+            return art.id, art.doc_id
+        from .library import parse_ref
+
+        try:
+            number, sub = parse_ref(row.article)
+        except (ValueError, XuefaError):
+            return None
+        for doc in store.find_documents(row.law, current_only=True):
+            found = store.find_article(doc.id, number, sub)
+            if found is not None:
+                return found.id, found.doc_id
+        return (art.id, art.doc_id) if art is not None else None  # history only: study the old text
 
     def due_questions(self, user_id: int, n: int = 10, *, now: dt.datetime | None = None,
                       seed: int | None = None, types=None) -> list[Question]:
@@ -253,7 +292,7 @@ class Review:
         now = _aware(now or self.clock())
         base = seed if seed is not None else random.SystemRandom().randrange(2 ** 31)
         out: list[Question] = []
-        for row in self.records.due_cards(user_id, self.end_of_day(now)):
+        for row in self._due_cards(user_id, self.end_of_day(now)):
             if len(out) >= n:
                 break
             try:

@@ -522,6 +522,21 @@ class Records:
             s.flush()
             return row
 
+    def relink_card(self, user_id: int, old_article_id: int, new_article_id: int, doc_id: str) -> None:
+        """Point a card at another article id (the same article in a re-imported law)."""
+        with self.session() as s:
+            old = s.scalar(select(ReviewCard).where(ReviewCard.user_id == user_id,
+                                                    ReviewCard.article_id == old_article_id))
+            if old is None or old_article_id == new_article_id and old.doc_id == doc_id:
+                return
+            taken = s.scalar(select(ReviewCard).where(ReviewCard.user_id == user_id,
+                                                      ReviewCard.article_id == new_article_id))
+            if taken is not None and taken is not old:
+                s.delete(old)  # the new article already has its own card: keep that schedule
+            else:
+                old.article_id = new_article_id
+                old.doc_id = doc_id
+
     def due_cards(self, user_id: int, until: dt.datetime) -> list[ReviewCard]:
         with self.session() as s:
             return list(s.scalars(select(ReviewCard).where(ReviewCard.user_id == user_id, ReviewCard.due <= until)

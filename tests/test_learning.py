@@ -194,3 +194,35 @@ def test_empty_sessions_are_refused(learning):
         learning.start_practice("张三", [])
     with pytest.raises(XuefaError):
         learning.start_exam("张三", [], time_limit_minutes=10)
+
+
+def test_review_cards_follow_a_re_imported_law(records, clock, tmp_path):
+    """An admin deletes and re-imports 劳动合同法 (new article ids): due cards follow their
+    (law, label) to the new text with their schedule; a vanished article is skipped."""
+    from assistant.quiz_service import QuizService
+    from search_fixtures import make_store, statute_documents
+
+    labour = "中华人民共和国劳动合同法"
+    store = make_store(tmp_path / "k.db", (labour,))
+    quiz = QuizService(store)
+    learning = LearningService(records, quiz, scheduler=default_scheduler(fuzz=False), clock=clock, tz=UTC)
+    user = learning.user("李四")
+    questions = quiz.generate(QuizScope(laws=["劳动合同法"]), n=3, seed=5)
+    session = learning.start_practice(user, questions)
+    for q in questions:
+        session.answer(wrong_response(q))
+    before = {(d.law, d.article): d.due for d in learning.review.due(user.id, now=clock.now)}
+
+    old_doc = store.list_documents()[0]
+    store.delete_document(old_doc.id)
+    store.add_document(statute_documents(("中华人民共和国网络安全法",))[0][1], doc_id="net")  # takes freed ids
+    store.add_document(statute_documents((labour,))[0][1], doc_id="labour-again")
+
+    due = learning.review.due(user.id, now=clock.now)
+    assert {(d.law, d.article): d.due for d in due} == before  # same articles, same schedule
+    for d in due:
+        art = store.get_article(d.article_id)
+        assert (art.doc_id, art.label) == ("labour-again", d.article)
+    fresh = learning.review.due_questions(user.id, 5, now=clock.now, seed=3)
+    assert fresh and all(store.get_article(q.article_id).doc_id == "labour-again" for q in fresh)
+    store.close()
