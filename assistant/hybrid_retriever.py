@@ -11,6 +11,8 @@ Stages, each usable alone (the benchmark measures them one by one):
   the best candidates vote for their law and their chapter, and every article of a
   winning law/chapter is lifted. Colloquial questions rarely share words with the
   governing article itself, but their neighbours share enough to find the right place.
+  Last, the question bank (``question_matcher``): bank questions close to the query
+  (similarity ≥ 0.91 among the 80 nearest) add up to 1.5× the best score to their article.
 
 Optional rerank (``RetrievalConfig.rerank``, setting ``XUEFA_SEARCH_RERANK``): the top
 candidates the approximate vector search did not return get their exact dense similarity
@@ -19,8 +21,9 @@ Measured neutral on the full corpus (see the issue note), so it is off by defaul
 
 Defaults (weighted fusion, dense weight 1.0 — raised from 0.5 once each 款 got its own
 vector —, expansion weight 0.5, routing 0.1/0.1,
-citation prior 0.1, amendment factor 0.3) were chosen on measurements over three gold
-sets at once (benchmarks/retrieval_bench.py); RRF measured worse than the weighted sum.
+citation prior 0.1, amendment factor 0.3; question bank 1.5 / 80 / 0.91) were chosen on
+measurements over the dev and scenario gold sets at once (benchmarks/retrieval_bench.py);
+RRF measured worse than the weighted sum.
 All of them live in ``RetrievalConfig``.
 """
 from __future__ import annotations
@@ -62,9 +65,9 @@ class RetrievalConfig:
     rerank: bool = False
     rerank_depth: int = 30
     # question bank (``question_matcher``): similar bank questions lift their linked article
-    question_weight: float = 1.0  # a full vote adds this share of the best score
-    question_depth: int = 50  # bank questions considered
-    question_floor: float = 0.90  # similarity below which a bank question says nothing
+    question_weight: float = 1.5  # a full vote adds this share of the best score
+    question_depth: int = 80  # bank questions considered
+    question_floor: float = 0.91  # similarity below which a bank question says nothing
 
     def __post_init__(self):
         if self.fusion not in ("weighted", "rrf"):

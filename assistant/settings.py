@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     # question bank (knowledge/question_bank.py): similar typical questions lift their article
     search_questions: bool = True
     questions_bundled: bool = True  # include the bank shipped with xuefa
-    question_weight: float = Field(1.0, ge=0.0, le=5.0)
+    question_weight: float = Field(1.5, ge=0.0, le=5.0)
 
     # records (users, attempts, exams): SQLite under home unless a URL is given
     database_url: str | None = None
