@@ -59,7 +59,9 @@ def search(ctx, query, top_k, laws, doc_types, scope, history, as_json, explain,
         return
     result = service.search(query, top_k=top_k, filters=filters, stage=stage)
     if as_json:
-        click.echo(json.dumps({"query": result.query, "hits": [h.to_dict() for h in result.hits],
+        hits = [{**h.to_dict(), "similar_questions": result.similar_questions.get(h.article.id, [])}
+                for h in result.hits]
+        click.echo(json.dumps({"query": result.query, "hits": hits,
                                "references": [{"law": r.law, "article": r.label} for r in result.references],
                                "missing": result.missing, "expansions": result.expansions,
                                "timings_ms": result.timings_ms}, ensure_ascii=False, indent=1))
@@ -75,6 +77,8 @@ def search(ctx, query, top_k, laws, doc_types, scope, history, as_json, explain,
                    + (f"〔{status}〕" if status != "现行有效" else "")
                    + (f"  [{'+'.join(h.retrievers)} {h.score:.3f}]" if explain else ""))
         click.echo(f"   {h.article.text}")
+        if explain and result.similar_questions.get(h.article.id):
+            click.echo("   相似问题：" + "；".join(result.similar_questions[h.article.id][:3]))
     if explain:
         if result.expansions:
             click.echo(f"扩展词：{' '.join(result.expansions)}")

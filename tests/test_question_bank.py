@@ -222,6 +222,10 @@ def test_cli_add_list_import_delete(tmp_path, monkeypatch):
     assert r.exit_code == 0 and "已删除 1" in r.output
     r = runner.invoke(main, ["search", "公司倒闭了有补偿吗", "--json", "--top-k", "3"])
     assert r.exit_code == 0, r.output
+    assert all(h["similar_questions"] == [] for h in json.loads(r.output)["hits"])  # its question was deleted
+    r = runner.invoke(main, ["search", "没签合同能要双倍工资吗", "--json", "--top-k", "3"])
+    hit = json.loads(r.output)["hits"][0]
+    assert hit["article"] == "第八十二条" and hit["similar_questions"] == ["没签合同能要双倍工资吗"]
 
 
 # ---- the bundled bank ----------------------------------------------------------------------
