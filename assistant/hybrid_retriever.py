@@ -191,8 +191,9 @@ class HybridRetriever:
                 retr.append("questions")
             hits.append(Scored(int(snap.article_ids[row]), float(score[row]), retr))
         timings["fusion_ms"] = _ms(t)
+        shown = {h.article_id for h in hits}
         return Retrieval(hits=hits, expansion=expansion, timings=timings, dense_used=dense_used,
-                         question_votes=[v for v in votes if v.article_id in {h.article_id for h in hits}])
+                         question_votes=[v for v in votes if v.article_id in shown])
 
     def dense_neighbours(self, text: str, k: int, where: dict | None = None) -> list[tuple[int, float]]:
         """Articles whose vectors are nearest to a passage (quiz distractors)."""
@@ -222,9 +223,10 @@ class HybridRetriever:
                         cfg: RetrievalConfig) -> tuple[np.ndarray, list]:
         """Lift articles whose bank questions resemble the query (see ``question_matcher``).
 
-        A full vote adds ``question_weight`` times the best score so far: enough to bring the
-        linked article into the top few when the query is a near paraphrase, not enough to
-        override strong direct evidence for another article."""
+        A vote is linear in similarity above the floor and capped at 1; a full vote adds
+        ``question_weight`` times the best score so far, so a near paraphrase of a bank question
+        (or several close ones) puts its article on top, while one match just above the floor
+        adds little and direct evidence for another article still counts."""
         if qvec is None:
             return score, []
         try:
