@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections import Counter
 from functools import wraps
 
 import click
@@ -240,8 +241,6 @@ def index_status(ctx, as_json):
 
     c = _container(ctx)
     status = LibraryService(c.store).index_status(c.dense_indexer, c.vector_index)
-    from collections import Counter
-
     status["questions"] = dict(Counter(q.source for q in c.questions.list()))
     if as_json:
         click.echo(json.dumps(status, ensure_ascii=False, indent=1))

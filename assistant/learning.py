@@ -20,6 +20,7 @@ from fsrs import Card, Rating, Scheduler, State
 
 from knowledge.errors import NotFoundError, XuefaError
 
+from .library import parse_ref
 from .quiz_models import Question
 from .quiz_service import QuizService
 from .records import Exam, Records, ReviewCard, User, WrongEntry, utcnow
@@ -273,8 +274,6 @@ class Review:
             art = None
         if art is not None and store.get_document(art.doc_id).is_current:
             return art.id, art.doc_id
-        from .library import parse_ref
-
         try:
             number, sub = parse_ref(row.article)
         except (ValueError, XuefaError):

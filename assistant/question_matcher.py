@@ -8,8 +8,8 @@ similar questions about one article are stronger evidence); the vote is the squa
 the sum, capped at 1 (measured better than the plain capped sum once popular articles had
 many bank questions: dev R@5 0.399 -> 0.426 at equal scenario R@5).
 
-The vectors of the bank's questions are kept in the embedding cache (key: embedder id +
-``#query``); the matrix is rebuilt when the bank or the store changes.
+The bank's questions are embedded with ``embed_queries``, which the wired ``CachedEmbedder``
+keeps in the embedding cache; the matrix is rebuilt when the bank or the store changes.
 """
 from __future__ import annotations
 
@@ -39,8 +39,13 @@ class _Matrix:
     key: tuple
     vectors: np.ndarray  # (n, dim), L2-normalized
     article_ids: np.ndarray  # (n,) current article id of each row
-    doc_ids: list[str]
+    doc_codes: np.ndarray  # (n,) index into ``docs`` of each row's document
+    docs: list[str]  # distinct document ids (a few dozen), for filtering by document
     questions: list[str]
+
+
+_EMPTY = _Matrix(key=None, vectors=np.zeros((0, 1), dtype=np.float32), article_ids=np.zeros(0, dtype=np.int64),
+                 doc_codes=np.zeros(0, dtype=np.int64), docs=[], questions=[])
 
 
 class QuestionMatcher:
@@ -49,28 +54,21 @@ class QuestionMatcher:
     Args:
         bank: the question bank (bundled + stored rows).
         store: the article store (links are resolved to current articles).
-        embedder: the search embedder (its ``embed_query`` embeds both sides).
-        cache: optional ``EmbeddingCache`` for the bank's vectors.
+        embedder: the search embedder (queries and bank questions are both embedded as
+            queries; a ``CachedEmbedder`` keeps the bank's vectors between starts).
     """
 
-    def __init__(self, bank: QuestionBank, store: ArticleStore, embedder, cache=None):
+    def __init__(self, bank: QuestionBank, store: ArticleStore, embedder):
         self.bank = bank
         self.store = store
         self.embedder = embedder
-        self.cache = cache
         self._matrix: _Matrix | None = None
         self._lock = threading.Lock()
-
-    @property
-    def cache_id(self) -> str:
-        return f"{self.embedder.embedder_id}#query"
 
     def prepare(self) -> int:
         """Embed (or load from the cache) every bank question; returns the rows usable now.
         Waits for a build another thread has started."""
-        with self._lock:
-            pass
-        return len(self._current().article_ids)
+        return len(self._current(wait=True).article_ids)
 
     def votes(self, qvec, *, depth: int = 10, floor: float = 0.85,
               allowed_docs: set[str] | None = None) -> list[QuestionVote]:
@@ -86,8 +84,8 @@ class QuestionMatcher:
         # embedder needs next (measured +15 ms per search); 6k x 384 takes ~1 ms either way
         sims = np.einsum("ij,j->i", m.vectors, q)
         if allowed_docs is not None:
-            keep = np.fromiter((d in allowed_docs for d in m.doc_ids), dtype=bool, count=len(m.doc_ids))
-            sims = np.where(keep, sims, -1.0)
+            codes = [i for i, d in enumerate(m.docs) if d in allowed_docs]
+            sims = np.where(np.isin(m.doc_codes, codes), sims, -1.0)
         k = min(depth, len(sims))
         top = np.argpartition(-sims, k - 1)[:k]
         top = top[np.argsort(-sims[top], kind="stable")]
@@ -106,15 +104,15 @@ class QuestionMatcher:
                 sorted(weight.items(), key=lambda kv: -kv[1])]
 
     # ---- internals ----------------------------------------------------------------------
-    def _current(self) -> _Matrix:
+    def _current(self, *, wait: bool = False) -> _Matrix:
         key = (self.bank.version(), self.store.version(), self.embedder.embedder_id)
         m = self._matrix
         if m is not None and m.key == key:
             return m
-        if not self._lock.acquire(blocking=False):
+        if not self._lock.acquire(blocking=wait):
             # another thread (the web app's warm-up) is embedding the bank: search on with the
             # previous bank, or none, rather than make a user wait for it
-            return m if m is not None else self._empty(key)
+            return m if m is not None else _EMPTY
         try:
             if self._matrix is None or self._matrix.key != key:
                 self._matrix = self._build(key)
@@ -122,18 +120,17 @@ class QuestionMatcher:
         finally:
             self._lock.release()
 
-    def _empty(self, key: tuple) -> _Matrix:
-        return _Matrix(key=None, vectors=np.zeros((0, 1), dtype=np.float32),
-                       article_ids=np.zeros(0, dtype=np.int64), doc_ids=[], questions=[])
-
     def _build(self, key: tuple) -> _Matrix:
         rows = self._resolve(self.bank.all())
         texts = [clean_query(q.question) for q, _, _ in rows]
         vectors = self._embed(texts)
         log.info("question bank: %d questions linked to current articles", len(rows))
+        docs = list(dict.fromkeys(d for _, _, d in rows))
+        code = {d: i for i, d in enumerate(docs)}
         return _Matrix(key=key, vectors=vectors,
                        article_ids=np.asarray([a for _, a, _ in rows], dtype=np.int64),
-                       doc_ids=[d for _, _, d in rows], questions=[q.question for q, _, _ in rows])
+                       doc_codes=np.asarray([code[d] for _, _, d in rows], dtype=np.int64), docs=docs,
+                       questions=[q.question for q, _, _ in rows])
 
     def _resolve(self, questions: list[BankQuestion]) -> list[tuple[BankQuestion, int, str]]:
         """Keep questions whose law and article exist now, with the current article's id."""
@@ -152,18 +149,8 @@ class QuestionMatcher:
         return out
 
     def _embed(self, texts: list[str]) -> np.ndarray:
-        dim = self.embedder.dim
         if not texts:
-            return np.zeros((0, dim), dtype=np.float32)
-        distinct = list(dict.fromkeys(texts))
-        found = self.cache.get_many(self.cache_id, distinct) if self.cache is not None else [None] * len(distinct)
-        vec = {t: v for t, v in zip(distinct, found) if v is not None}
-        missing = [t for t in distinct if t not in vec]
-        if missing:
-            fresh = list(np.asarray(self.embedder.embed_queries(missing), dtype=np.float32))
-            if self.cache is not None:
-                self.cache.put_many(self.cache_id, missing, fresh)
-            vec.update(zip(missing, fresh))
-        out = np.stack([vec[t] for t in texts]).astype(np.float32)
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        out = np.asarray(self.embedder.embed_queries(texts), dtype=np.float32)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.where(norms == 0, 1.0, norms)

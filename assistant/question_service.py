@@ -12,6 +12,8 @@ from pathlib import Path
 from knowledge.errors import NotFoundError, XuefaError
 from knowledge.question_bank import BankQuestion, QuestionBank, normalize_question, read_jsonl
 
+from .library import LibraryService
+
 
 @dataclass
 class ImportReport:
@@ -26,6 +28,7 @@ class QuestionService:
     def __init__(self, bank: QuestionBank, search):
         self.bank = bank
         self.search = search
+        self.library = LibraryService(search.store)
 
     def add(self, law: str, article: str | int, question: str, *, source: str = "admin",
             user: str = "") -> BankQuestion:
@@ -36,9 +39,7 @@ class QuestionService:
 
     def add_feedback(self, article_id: int, question: str, *, user: str = "") -> BankQuestion:
         """Staff said this article answered their question: remember the pair."""
-        from .library import LibraryService
-
-        art, doc = LibraryService(self.search.store).article_by_id(article_id)
+        art, doc = self.library.article_by_id(article_id)
         question = normalize_question(question)
         if not question:
             raise XuefaError("问题为空，无法记录")
@@ -75,6 +76,4 @@ class QuestionService:
         return hit.document.title, hit.article.label
 
     def _resolve_law(self, law: str) -> str:
-        from .library import LibraryService
-
-        return LibraryService(self.search.store).find(law).title
+        return self.library.find(law).title

@@ -109,9 +109,7 @@ class Container:
     def question_matcher(self):
         from .question_matcher import QuestionMatcher
 
-        # the bank's vectors share the passage cache (under their own key)
-        return QuestionMatcher(self.question_bank, self.store, self.embedder,
-                               getattr(self.embedder, "cache", None))
+        return QuestionMatcher(self.question_bank, self.store, self.embedder)  # cached embedder
 
     def index_listeners(self) -> list:
         return [self.dense_indexer, self.lexical_index]

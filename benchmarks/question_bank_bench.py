@@ -34,7 +34,7 @@ def searcher(container, log_rows):
     bank = QuestionBank(create_engine("sqlite://"), bundled=container.settings.questions_bundled)
     if log_rows:
         bank.add([(g.law, g.article, g.query) for g in log_rows], source="admin")
-    matcher = QuestionMatcher(bank, container.store, container.embedder, getattr(container.embedder, "cache", None))
+    matcher = QuestionMatcher(bank, container.store, container.embedder)
     base = container.search
     service = SearchService(container.store, container.lexical_index, base.vector_index, config=base.config,
                             questions=matcher)
