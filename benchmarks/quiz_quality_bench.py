@@ -29,12 +29,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from assistant.ingestion import IngestionService  # noqa: E402
-from assistant.quiz_generators import GENERATORS  # noqa: E402
-from assistant.quiz_models import QuizScope  # noqa: E402
-from assistant.quiz_quality import CHECKS, WARNINGS, QualityChecker, corrupt, pass_rates  # noqa: E402
-from assistant.quiz_service import QuizService  # noqa: E402
-from knowledge.article_store import ArticleStore  # noqa: E402
+from assistant.library.ingestion_service import IngestionService  # noqa: E402
+from assistant.quiz.generators import GENERATORS  # noqa: E402
+from assistant.quiz.quality import CHECKS, WARNINGS, QualityChecker, corrupt, pass_rates  # noqa: E402
+from assistant.quiz.quiz_service import QuizService  # noqa: E402
+from assistant.quiz.types import QuizScope  # noqa: E402
+from knowledge.store.article_store import ArticleStore  # noqa: E402
 
 LAWS = ["网络安全法", "保守国家秘密法", "劳动合同法", "行政处罚法", "行政许可法", "公务员法", "国家安全法",
         "数据安全法", "个人信息保护法", "档案法"]

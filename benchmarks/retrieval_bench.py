@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.retrieval_eval import EvalReport, evaluate, load_gold  # noqa: E402
+from assistant.search.retrieval_eval import EvalReport, evaluate, load_gold  # noqa: E402
 
 DEFAULT_SETS = {
     "dev_consult": ROOT.parent / "shared" / "eval" / "dev_consult.jsonl",
@@ -31,8 +31,8 @@ DEFAULT_SETS = {
 
 
 def xuefa_container():
+    from assistant.container import Container
     from assistant.settings import Settings
-    from assistant.wiring import Container
 
     return Container(Settings())
 
@@ -110,7 +110,7 @@ def main(argv=None) -> None:
 def _stage_of(container, stage: str):
     service = container.search
     if stage == "full-nobank":
-        from assistant.search import SearchService
+        from assistant.search.search_service import SearchService
 
         service = SearchService(container.store, container.lexical_index, service.vector_index,
                                 config=service.config)

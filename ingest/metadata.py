@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from knowledge.cn_numerals import cn_to_int
+from knowledge.legal.numerals import cn_to_int
 
 _NUM = "0-9０-９零〇○一二两三四五六七八九十百千"
 _DATE = (
@@ -212,7 +212,7 @@ def _header_events(head: list[str]) -> list[tuple[str, str, str | None, str]]:
 
 
 def extract_metadata(text: str) -> tuple[str | None, dict[str, str]]:
-    """(title, metadata) guessed from a document's text; see :class:`ingest.parsed.ParsedFile`.
+    """(title, metadata) guessed from a document's text; see :class:`ingest.parsers.parsed.ParsedFile`.
 
     ``publish_date`` prefers a labelled field, then the latest event of the header
     (通过/修正/修订/公布/印发 — i.e. the date of this version), then the 落款 date.

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from knowledge.cn_numerals import CN_NUMERAL_CHARS, cn_to_int
+from knowledge.legal.numerals import CN_NUMERAL_CHARS, cn_to_int
 
 
 @dataclass

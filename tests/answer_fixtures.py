@@ -1,6 +1,6 @@
 """Helpers for the answer-chain tests: a real store built from the bundled statute database,
 and ``LexicalOnly``, a small but real keyword searcher (jieba term overlap weighted by IDF)
-used as the search service where ``assistant.search.SearchService`` cannot be built."""
+used as the search service where ``assistant.search.search_service.SearchService`` cannot be built."""
 from __future__ import annotations
 
 import atexit
@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.citation_verifier import CitationVerifier
-from assistant.query_terms import LawMentionFinder, TermStats, content_terms, tokens
-from assistant.search_types import ArticleReference, Hit, SearchFilters, SearchResult
-from knowledge.article_store import ArticleStore
-from knowledge.law_names import LawNameResolver
-from knowledge.models import INTERNAL_TYPES, NewArticle, NewDocument
-from knowledge.statute_source import StatuteSource
+from assistant.answer.terms import LawMentionFinder, TermStats, content_terms, tokens
+from assistant.answer.verifier import CitationVerifier
+from assistant.search.types import ArticleReference, Hit, SearchFilters, SearchResult
+from ingest.statute_source import StatuteSource
+from knowledge.legal.documents import INTERNAL_TYPES, NewArticle, NewDocument
+from knowledge.legal.law_names import LawNameResolver
+from knowledge.store.article_store import ArticleStore
 
 DATA = Path(__file__).parent / "data"
 
@@ -147,10 +147,10 @@ class LexicalOnly:
 
 def make_search(store: ArticleStore, directory: Path):
     """The real SearchService (lexical only: no embedding model in tests); ``LexicalOnly`` only
-    where assistant.search is not available."""
+    where assistant.search.search_service is not available."""
     try:
-        from assistant.search import SearchService
-        from knowledge.lexical_index import LexicalIndex
+        from assistant.search.search_service import SearchService
+        from knowledge.index.lexical_index import LexicalIndex
     except ImportError:  # pragma: no cover - the search service is part of the project
         return LexicalOnly(store)
     return SearchService(store, LexicalIndex(store, directory / "lexical"))
@@ -164,7 +164,7 @@ class AnswerEnv:
     stats: TermStats
 
     def service(self, **kwargs):
-        from assistant.answer_service import AnswerService
+        from assistant.answer.answer_service import AnswerService
 
         kwargs.setdefault("term_stats", self.stats)
         return AnswerService(self.store, self.search, **kwargs)

@@ -6,6 +6,9 @@ import socket
 
 import pytest
 
+# fixture modules shared by several test folders
+pytest_plugins = ["answer_fixtures", "quiz_fixtures"]
+
 _ATTEMPTS: list[str] = []
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.quiz_models import Question
-from assistant.quiz_service import QuizService
-from knowledge.article_store import ArticleStore
+from assistant.quiz.quiz_service import QuizService
+from assistant.quiz.types import Question
+from knowledge.store.article_store import ArticleStore
 
 LAWS = ("网络安全法", "保守国家秘密法", "劳动合同法")
 UTC = dt.timezone.utc
@@ -27,12 +27,12 @@ def built_store_path() -> Path:
     path = root / "knowledge.db"
     store = ArticleStore(path)
     try:
-        from assistant.ingestion import IngestionService
+        from assistant.library.ingestion_service import IngestionService
 
         IngestionService(store, max_file_bytes=50 * 2 ** 20, listeners=[]).import_statutes(names=list(LAWS))
     except ImportError:  # the ingestion module's parsers missing: the statute adapter suffices
-        from knowledge.law_names import LawNameResolver
-        from knowledge.statute_source import StatuteSource
+        from ingest.statute_source import StatuteSource
+        from knowledge.legal.law_names import LawNameResolver
 
         source = StatuteSource()
         chosen = source.select()

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from knowledge.article_store import ArticleStore
-from knowledge.models import NewArticle, NewDocument
-from knowledge.statute_source import StatuteSource
+from ingest.statute_source import StatuteSource
+from knowledge.legal.documents import NewArticle, NewDocument
+from knowledge.store.article_store import ArticleStore
 
 LAWS = ("中华人民共和国网络安全法", "中华人民共和国劳动合同法", "中华人民共和国个人信息保护法",
         "中华人民共和国刑法", "中华人民共和国公司法")

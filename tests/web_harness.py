@@ -54,9 +54,9 @@ def running_app() -> RunningApp:
 
 
 def _start() -> RunningApp:
+    from assistant.container import Container
     from assistant.settings import Settings
     from assistant.web import build_app, launch
-    from assistant.wiring import Container
 
     started = time.monotonic()
     home = Path(tempfile.mkdtemp(prefix="xuefa-web-"))

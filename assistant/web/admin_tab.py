@@ -15,12 +15,11 @@ from pathlib import Path
 
 import gradio as gr
 
+from assistant.library.ingestion_service import IngestOptions
+from assistant.library.library_service import LibraryService
+from assistant.web.common import ROLE_NAMES, admin_user, current_user, esc, ui_errors
 from knowledge.errors import XuefaError
-from knowledge.models import DOC_TYPES, STATUSES
-
-from ..ingestion import IngestOptions
-from ..library import LibraryService
-from .common import ROLE_NAMES, admin_user, current_user, esc, ui_errors
+from knowledge.legal.documents import DOC_TYPES, STATUSES
 
 AUTO = "自动识别"
 DOC_HEADERS = ["名称", "类型", "状态", "条数", "施行日期", "来源", "ID"]
@@ -338,7 +337,7 @@ class AdminTab:
 
     def paper_section(self) -> None:
         """Exam paper generation and export (.docx / .xlsx with answer key)."""
-        from .paper_section import build_paper_section
+        from assistant.web.paper_section import build_paper_section
 
         build_paper_section(self)
 

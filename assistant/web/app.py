@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import gradio as gr
 
-from .admin_tab import AdminTab
-from .chat_tab import ChatTab
-from .common import CSS, ROLE_NAMES, current_user, esc, theme, ui_errors
-from .library_tab import LibraryTab
-from .practice_tab import PracticeTab
-from .progress_tab import ProgressTab
+from assistant.web.admin_tab import AdminTab
+from assistant.web.chat_tab import ChatTab
+from assistant.web.common import CSS, ROLE_NAMES, current_user, esc, theme, ui_errors
+from assistant.web.library_tab import LibraryTab
+from assistant.web.practice_tab import PracticeTab
+from assistant.web.progress_tab import ProgressTab
 
 TITLE = "学法 · 法规学习与考试助手"
 

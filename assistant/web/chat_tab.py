@@ -8,13 +8,12 @@ from dataclasses import dataclass
 
 import gradio as gr
 
-from knowledge.law_names import short_name
-
-from ..answer_models import Answer
-from ..library import LibraryService
-from ..search_types import SearchFilters
-from . import render
-from .common import current_user, esc, ui_errors
+from assistant.answer.types import Answer
+from assistant.library.library_service import LibraryService
+from assistant.search.types import SearchFilters
+from assistant.web import render
+from assistant.web.common import current_user, esc, ui_errors
+from knowledge.legal.law_names import short_name
 
 SCOPE_ALL, SCOPE_LAWS, SCOPE_INTERNAL = "全部法规与制度", "指定法规", "仅内部制度"
 EMPTY_CARDS = "提问后，回答所依据的条文会显示在这里；点击卡片可阅读整部法规。"

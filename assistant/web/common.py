@@ -37,7 +37,7 @@ def current_user(container, request: gr.Request | None):
 
 def admin_user(container, request: gr.Request | None):
     """The logged-in user if an admin; PermissionDeniedError otherwise (server-side check)."""
-    from ..auth import require_admin
+    from assistant.accounts.auth_service import require_admin
 
     user = current_user(container, request)
     require_admin(user)

@@ -6,13 +6,12 @@ from dataclasses import dataclass
 
 import gradio as gr
 
-from knowledge.law_names import short_name
-from knowledge.models import DOC_TYPES
-
-from ..library import LibraryService
-from ..search_types import SearchFilters
-from . import render
-from .common import current_user, esc, ui_errors
+from assistant.library.library_service import LibraryService
+from assistant.search.types import SearchFilters
+from assistant.web import render
+from assistant.web.common import current_user, esc, ui_errors
+from knowledge.legal.documents import DOC_TYPES
+from knowledge.legal.law_names import short_name
 
 ALL = "全部"
 ALL_CHAPTERS = "全部章节"

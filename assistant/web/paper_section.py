@@ -8,10 +8,9 @@ from pathlib import Path
 
 import gradio as gr
 
+from assistant.quiz.types import QTYPES, QuizScope
+from assistant.web.common import admin_user, esc, ui_errors
 from knowledge.errors import XuefaError
-
-from ..quiz_models import QTYPES, QuizScope
-from .common import admin_user, esc, ui_errors
 
 
 def _file_stem(title: str) -> str:
@@ -22,7 +21,7 @@ def generate_paper(admin, title: str, laws: list[str], types: list[str], n: floa
                    request: gr.Request):
     """Generate a paper and write both files; returns (summary, [docx, xlsx])."""
     admin_user(admin.c, request)
-    from ..paper_export import export_paper
+    from assistant.quiz.export import export_paper
 
     n = int(n or 50)
     if not 1 <= n <= 200:

@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 
 import gradio as gr
 
+from assistant.library.library_service import LibraryService
+from assistant.quiz.types import QTYPES, QuizScope
+from assistant.web import render
+from assistant.web.common import current_user, esc, paragraphs_html, ui_errors
 from knowledge.errors import XuefaError
-
-from ..library import LibraryService
-from ..quiz_models import QTYPES, QuizScope
-from . import render
-from .common import current_user, esc, paragraphs_html, ui_errors
 
 MODE_PRACTICE, MODE_EXAM = "练习（逐题反馈）", "模拟考试（计时，交卷后评分）"
 TRUE_FALSE = [("A. 正确", "正确"), ("B. 错误", "错误")]

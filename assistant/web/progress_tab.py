@@ -5,10 +5,9 @@ from __future__ import annotations
 import gradio as gr
 import pandas as pd
 
+from assistant.web.common import current_user, esc, ui_errors
 from knowledge.errors import XuefaError
-from knowledge.law_names import short_name
-
-from .common import current_user, esc, ui_errors
+from knowledge.legal.law_names import short_name
 
 WRONG_HEADERS = ["题目", "出处", "正确答案", "答错次数", "连续答对"]
 REVIEW_BATCH = 10

@@ -2,9 +2,8 @@
 plain data (easy to test); every piece of text is escaped."""
 from __future__ import annotations
 
-from knowledge.models import Article, Document
-
-from .common import esc, paragraphs_html, status_badge
+from assistant.web.common import esc, paragraphs_html, status_badge
+from knowledge.legal.documents import Article, Document
 
 # One delegated listener: a click on a card triggers the component's `select` event with the
 # card's index and article id (gr.SelectData.index / .value on the server).
@@ -85,7 +84,7 @@ def hit_item(hit, kind: str = "") -> dict:
 
 
 def citation_item(c, kind: str = "") -> dict:
-    """An answer Citation (assistant.answer_models) as a card item."""
+    """An answer Citation (assistant.answer.types) as a card item."""
     flags = [FLAG_NAMES.get(f, f) for f in (c.flags or [])]
     return {"law": c.law, "article": c.article, "path": list(c.path), "text": c.text,
             "status": c.status, "effective_date": c.effective_date, "doc_type": c.doc_type,

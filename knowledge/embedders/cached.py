@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..embedding_cache import EmbeddingCache
-from .base import XuefaEmbedder
+from knowledge.embedders.base import XuefaEmbedder
+from knowledge.embedders.embedding_cache import EmbeddingCache
 
 
 class CachedEmbedder(XuefaEmbedder):

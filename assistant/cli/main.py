@@ -1,0 +1,23 @@
+"""The root `xuefa` command group: it only gathers the command groups, each in its own module.
+
+Command modules never import this module, so each can be imported (and tested) on its own.
+"""
+from __future__ import annotations
+
+import click
+
+from assistant.cli import ask, index, laws, questions, quiz, search, serve, users
+
+
+@click.group()
+@click.version_option(package_name="xuefa")
+def main():
+    """xuefa 学法：法规知识库问答、练习与考试。"""
+
+
+for command in (laws.import_statutes, laws.ingest, laws.laws, index.index, search.search, search.eval_group,
+                ask.ask, ask.chat, quiz.quiz, questions.questions, serve.serve, users.users):
+    main.add_command(command)
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Library service: what is in the knowledge base, read verbatim (for CLI, web app, answers)."""
+from __future__ import annotations
+
+from knowledge.errors import NotFoundError, XuefaError
+from knowledge.legal.documents import Article, Document
+from knowledge.legal.law_names import LawNameResolver
+from knowledge.legal.numerals import cn_to_int, parse_article_label
+from knowledge.store.article_store import ArticleStore
+
+
+class LibraryService:
+    """Find documents by any name, read articles exactly, report index status."""
+
+    def __init__(self, store: ArticleStore):
+        self.store = store
+
+    def find(self, name: str, *, include_history: bool = False) -> Document:
+        try:
+            return self.store.get_document(name)
+        except NotFoundError:
+            pass
+        docs = self.store.list_documents(current_only=not include_history)
+        title = LawNameResolver(d.title for d in docs).resolve(name)
+        if title is None:
+            raise NotFoundError(f"知识库中没有：{name}")
+        matching = [d for d in docs if d.title == title]
+        return next((d for d in matching if d.is_current), matching[-1])
+
+    def article(self, doc_id: str, ref: str | int) -> Article:
+        """An article by 第五十六条 / 第十条之一 / 56 / '56-1'; NotFoundError when absent."""
+        number, sub = parse_ref(ref)
+        art = self.store.find_article(doc_id, number, sub)
+        if art is None:
+            doc = self.store.get_document(doc_id)
+            raise NotFoundError(f"《{doc.title}》中没有{ref if isinstance(ref, str) else f'第{ref}条'}")
+        return art
+
+    def full_text(self, doc: Document) -> str:
+        """The whole document as text: headings when the path changes, then each article."""
+        lines: list[str] = []
+        if doc.preamble:
+            lines.append(doc.preamble)
+        path: list[str] = []
+        for art in self.store.articles_of(doc.id):
+            for depth, heading in enumerate(art.path):
+                if depth >= len(path) or path[depth] != heading:
+                    lines.append(heading)
+            path = art.path
+            sep = "" if art.label.endswith(("、", ".", "）")) else "　"
+            lines.append(f"{art.label}{sep}{art.text}")
+        return "\n".join(lines)
+
+    # ---- browsing (web app 法规库) -------------------------------------------------
+    def documents(self, *, query: str = "", doc_type: str | None = None,
+                  include_history: bool = False) -> list[Document]:
+        """Documents whose title contains ``query`` (any of its words), current ones by default."""
+        words = [w for w in (query or "").replace("《", " ").replace("》", " ").split() if w]
+        docs = self.store.list_documents(current_only=not include_history)
+        if doc_type:
+            docs = [d for d in docs if d.doc_type == doc_type]
+        if words:
+            docs = [d for d in docs if all(w.lower() in d.title.lower() for w in words)]
+        return docs
+
+    def document(self, doc_id: str) -> Document:
+        return self.store.get_document(doc_id)
+
+    def versions(self, doc: Document) -> list[Document]:
+        """Every stored version of this title, newest first (by version date, then import)."""
+        docs = self.store.list_documents(title=doc.title)
+        return sorted(docs, key=lambda d: (d.version or d.publish_date or "", d.created_at), reverse=True)
+
+    def articles(self, doc_id: str) -> list[Article]:
+        return self.store.articles_of(doc_id)
+
+    def chapters(self, doc_id: str) -> list[str]:
+        """Top-level headings (编 or 章) in reading order; empty for a document without them."""
+        seen: dict[str, None] = {}
+        for art in self.store.articles_of(doc_id):
+            if art.path:
+                seen.setdefault(art.path[0], None)
+        return list(seen)
+
+    def article_by_id(self, article_id: int) -> tuple[Article, Document]:
+        art = self.store.get_article(article_id)
+        return art, self.store.get_document(art.doc_id)
+
+    def index_status(self, dense_indexer, vector_index) -> dict:
+        docs = self.store.list_documents()
+        embedder_id = dense_indexer.embedder_id
+        progress = dense_indexer.progress
+        return {
+            "documents": len(docs),
+            "current_documents": sum(d.is_current for d in docs),
+            "articles": self.store.count_articles(),
+            "current_articles": self.store.count_articles(current_only=True),
+            "embedder": embedder_id,
+            "embedded": self.store.count_embedded(embedder_id),
+            "pending": dense_indexer.pending_count(),
+            "vector_chunks": vector_index.count(),
+            "embedding_running": progress.running,
+            "embedding_rate": round(progress.rate, 1),
+            "embedding_error": progress.error,
+        }
+
+
+def parse_ref(ref: str | int) -> tuple[int, int]:
+    if isinstance(ref, int):
+        return ref, 0
+    text = ref.strip().replace(" ", "")
+    parsed = parse_article_label(text if text.startswith("第") else f"第{text}条") \
+        if not text.replace("-", "").isdigit() else None
+    if parsed:
+        return parsed
+    if "-" in text and all(p.isdigit() for p in text.split("-", 1)):
+        a, b = text.split("-", 1)
+        return int(a), int(b)
+    n = cn_to_int(text)
+    if n is None:
+        raise XuefaError(f"看不懂的条号：{ref}（例：第五十六条、56、第十条之一）")
+    return n, 0

@@ -1,0 +1,303 @@
+"""Quiz service: papers of checked questions drawn from a scope of the knowledge base.
+
+It resolves a :class:`QuizScope` to articles, runs the generators with one seeded random
+source (same store + same seed → same paper), keeps only questions that pass every quality
+check, and makes "fresh variants" of an article for spaced review (another generator or
+element than last time, never a question already asked).
+"""
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable
+
+from assistant.library.library_service import LibraryService
+from assistant.quiz.elements import bodies, extract_elements
+from assistant.quiz.generators import (
+    GENERATOR_WEIGHTS,
+    ArticleContext,
+    Generator,
+    generators_for,
+)
+from assistant.quiz.neighbours import Neighbors, TokenNeighbors
+from assistant.quiz.quality import QualityChecker, QualityReport
+from assistant.quiz.types import QTYPES, Question, QuizScope
+from knowledge.errors import ConfigError, NotFoundError, XuefaError
+from knowledge.legal.documents import Article, Document
+from knowledge.store.article_store import ArticleStore
+
+if TYPE_CHECKING:
+    from assistant.quiz.llm_cases import ScenarioReport
+
+# Types of amendment texts: their "articles" are edit instructions, not rules to learn.
+SKIPPED_DOC_TYPES = frozenset({"修正案", "修改决定"})
+MIN_ARTICLE_CHARS = 15
+DEFAULT_MIX = {"单选": 4, "多选": 2, "判断": 3, "填空": 1}  # practice: some of every type
+EXAM_MIX = {"单选": 5, "多选": 2, "判断": 3}  # the yearly exam has no 填空 (not machine-gradable online)
+
+
+@dataclass
+class GenerationReport:
+    """What a generation run did: questions kept, candidates rejected by the quality check."""
+
+    questions: list[Question] = field(default_factory=list)
+    rejected: list[QualityReport] = field(default_factory=list)
+    attempts: int = 0
+    seed: int = 0
+
+
+def parse_types(text: str | Iterable[str] | None) -> list[str]:
+    """'单选,判断' / ['单选'] -> validated types; None/empty -> []."""
+    if not text:
+        return []
+    parts = text.replace("，", ",").replace("、", ",").split(",") if isinstance(text, str) else list(text)
+    types = [p.strip() for p in parts if p.strip()]
+    bad = [t for t in types if t not in QTYPES]
+    if bad:
+        raise XuefaError(f"未知题型：{'、'.join(bad)}（可选：{'、'.join(QTYPES)}）")
+    return list(dict.fromkeys(types))
+
+
+def allocate(n: int, mix: dict[str, float]) -> list[str]:
+    """``n`` slots distributed by ``mix`` weights (largest remainder), grouped by type."""
+    total = sum(mix.values())
+    raw = {t: n * w / total for t, w in mix.items()}
+    counts = {t: int(v) for t, v in raw.items()}
+    for t in sorted(raw, key=lambda t: (-(raw[t] - counts[t]), QTYPES.index(t)))[: n - sum(counts.values())]:
+        counts[t] += 1
+    return [t for t in QTYPES if t in counts for _ in range(counts[t])]
+
+
+MAX_ATTEMPTS_PER_SLOT = 40  # articles tried for one question before giving up on that slot
+ARTICLES_PER_GENERATOR = 8  # articles the drawn generator may try before the next one
+
+
+def min_use(used: dict[int, int], pairs: list) -> int:
+    """How often the least-used article of the scope has been asked (0 while some are fresh)."""
+    return min(used.values()) if len(used) >= len(pairs) else 0
+
+
+class QuizService:
+    """Generates quality-checked questions from the article store."""
+
+    def __init__(self, store: ArticleStore, neighbors: Neighbors | None = None,
+                 checker: QualityChecker | None = None, scenarios=None):
+        self.store = store
+        self.scenarios = scenarios  # quiz_llm.ScenarioGenerator when an LLM is configured
+        self.library = LibraryService(store)
+        self.neighbors = neighbors or TokenNeighbors(store)
+        self.checker = checker or QualityChecker(store)
+        self._lock = threading.Lock()
+        self._articles: dict[str, tuple[int, list[Article]]] = {}
+        self._pools: dict[str, tuple[int, list[str]]] = {}
+
+    # ---- scope --------------------------------------------------------------------------
+    def resolve_scope(self, scope: QuizScope | None = None) -> list[tuple[Article, Document]]:
+        """The articles a scope covers, in (document, article) order.
+
+        NotFoundError for a law name the knowledge base does not hold; an empty list when
+        the filters leave nothing.
+        """
+        scope = scope or QuizScope()
+        if scope.article_ids:
+            arts = self.store.get_articles(list(scope.article_ids))
+            docs = {d: self.store.get_document(d) for d in {a.doc_id for a in arts}}
+            pairs = [(a, docs[a.doc_id]) for a in arts]
+        elif scope.laws:
+            docs = list({d.id: d for d in (self.library.find(name) for name in scope.laws)}.values())
+            if scope.doc_types:
+                docs = [d for d in docs if d.doc_type in scope.doc_types]
+            pairs = [(a, d) for d in docs for a in self.law_articles(d.id)]
+        else:  # everything current: one pass over the store
+            wanted = set(scope.doc_types) if scope.doc_types else None
+            pairs = [(a, d) for a, d in self.store.iter_articles(current_only=True)
+                     if d.doc_type not in SKIPPED_DOC_TYPES and (wanted is None or d.doc_type in wanted)]
+        if scope.chapters:
+            pairs = [(a, d) for a, d in pairs if any(c in h for c in scope.chapters for h in a.path)]
+        return [(a, d) for a, d in pairs if len(a.text) >= MIN_ARTICLE_CHARS]
+
+    def law_articles(self, doc_id: str) -> list[Article]:
+        """Every article of a document (cached until the store changes)."""
+        version = self.store.version()
+        with self._lock:
+            cached = self._articles.get(doc_id)
+            if cached and cached[0] == version:
+                return cached[1]
+        articles = self.store.articles_of(doc_id)
+        with self._lock:
+            self._articles[doc_id] = (version, articles)
+        return articles
+
+    def body_pool(self, doc_id: str) -> list[str]:
+        """The bodies a law names, most frequent first: the wrong fillings and subject swaps
+        of its questions (computed on first use: it reads every article)."""
+        version = self.store.version()
+        with self._lock:
+            cached = self._pools.get(doc_id)
+            if cached and cached[0] == version:
+                return cached[1]
+        counts: dict[str, int] = {}
+        for a in self.law_articles(doc_id):
+            for b in bodies(a.text):
+                counts[b.text] = counts.get(b.text, 0) + 1
+        pool = sorted(counts, key=lambda b: (-counts[b], b))
+        with self._lock:
+            self._pools[doc_id] = (version, pool)
+        return pool
+
+    def context(self, article: Article, document: Document) -> ArticleContext:
+        """Everything a generator needs about one article (law-level data is cached)."""
+        return ArticleContext(article=article, document=document,
+                              neighbors=lambda k, a=article: self.neighbors(a, k),
+                              body_pool=self.body_pool(document.id), law_articles=self.law_articles(document.id))
+
+    # ---- generation ---------------------------------------------------------------------
+    def generate(self, scope: QuizScope | None = None, n: int = 10, types: Iterable[str] | str | None = None,
+                 seed: int | None = None, *, exam: bool = False, exclude_ids: Iterable[str] = (),
+                 shuffle: bool = False) -> list[Question]:
+        """``n`` questions of the given types (default: a practice or exam mix), each passing
+        every quality check, at most one per article while the scope allows. Deterministic
+        for a given store and ``seed``; fewer than ``n`` when the scope is too small."""
+        return self.generate_report(scope, n, types, seed, exam=exam, exclude_ids=exclude_ids,
+                                    shuffle=shuffle).questions
+
+    def generate_report(self, scope: QuizScope | None = None, n: int = 10,
+                        types: Iterable[str] | str | None = None, seed: int | None = None, *,
+                        exam: bool = False, exclude_ids: Iterable[str] = (),
+                        shuffle: bool = False) -> GenerationReport:
+        """As :meth:`generate`, with the rejected candidates and the seed used."""
+        if n <= 0:
+            return GenerationReport()
+        chosen_types = parse_types(types)
+        mix = {t: (EXAM_MIX if exam else DEFAULT_MIX).get(t, 1) for t in chosen_types} \
+            if chosen_types else (EXAM_MIX if exam else DEFAULT_MIX)
+        seed = seed if seed is not None else random.SystemRandom().randrange(2 ** 31)
+        rng = random.Random(seed)
+        pairs = self.resolve_scope(scope)
+        report = GenerationReport(seed=seed)
+        if not pairs:
+            raise NotFoundError("所选范围内没有可出题的条文")
+        rng.shuffle(pairs)
+        seen_ids = set(exclude_ids)
+        used_articles: dict[int, int] = {}
+        cursor = 0
+
+        def attempt(generators: list[Generator], fresh_only: bool, budget: int) -> Question | None:
+            """The next article (from the cursor) on which one of ``generators`` succeeds."""
+            nonlocal cursor
+            tried = 0
+            for step in range(len(pairs)):
+                index = (cursor + step) % len(pairs)
+                article, doc = pairs[index]
+                if fresh_only and used_articles.get(article.id, 0) > min_use(used_articles, pairs):
+                    continue
+                if tried >= budget:
+                    break
+                tried += 1
+                q = self._make(article, doc, qtype, rng, report, generators=generators)
+                if q is not None and q.id not in seen_ids:
+                    cursor = index + 1
+                    return q
+            return None
+
+        for qtype in allocate(n, mix):
+            order = generators_for(qtype, rng)
+            q = None
+            # the drawn generator gets a few articles before the next one is tried, so the mix
+            # of question kinds follows the weights; fresh articles first, then any
+            for fresh_only in (True, False):
+                for gen in order:
+                    q = attempt([gen], fresh_only, ARTICLES_PER_GENERATOR)
+                    if q is not None:
+                        break
+                if q is None:
+                    q = attempt(order, fresh_only, MAX_ATTEMPTS_PER_SLOT)
+                if q is not None:
+                    break
+            if q is None:
+                continue  # the scope has nothing more of this type
+            seen_ids.add(q.id)
+            used_articles[q.article_id] = used_articles.get(q.article_id, 0) + 1
+            report.questions.append(q)
+        if shuffle:
+            rng.shuffle(report.questions)
+        return report
+
+    def _make(self, article: Article, doc: Document, qtype: str, rng: random.Random,
+              report: GenerationReport, *, generators: list[Generator] | None = None,
+              avoid_generators: frozenset[str] = frozenset(), avoid_elements: frozenset[str] = frozenset(),
+              avoid_ids: frozenset[str] = frozenset()) -> Question | None:
+        ctx = self.context(article, doc)
+        for gen in generators or generators_for(qtype, rng, avoid_generators):
+            report.attempts += 1
+            q = gen.generate(ctx, rng)
+            if q is None or q.id in avoid_ids:
+                continue
+            if q.element in avoid_elements and gen.name in avoid_generators:
+                continue  # the very same kind of question as last time: try another
+            verdict = self.checker.check(q)
+            if not verdict.passed:
+                report.rejected.append(verdict)
+                continue
+            return q
+        return None
+
+    def variant(self, article_id: int, *, types: Iterable[str] | str | None = None,
+                avoid_generators: Iterable[str] = (), avoid_elements: Iterable[str] = (),
+                avoid_ids: Iterable[str] = (), seed: int | None = None) -> Question | None:
+        """A fresh question on one article for spaced review: another generator and element
+        than last time when the article allows, and never one of ``avoid_ids``."""
+        article = self.store.get_article(article_id)
+        doc = self.store.get_document(article.doc_id)
+        rng = random.Random(seed if seed is not None else random.SystemRandom().randrange(2 ** 31))
+        chosen = parse_types(types) or [t for t in ("单选", "判断", "多选", "填空")]
+        avoid_g, avoid_e, avoid_q = frozenset(avoid_generators), frozenset(avoid_elements), frozenset(avoid_ids)
+        order = sorted(chosen, key=lambda t: (all(g in avoid_g for g in GENERATOR_WEIGHTS[t]), rng.random()))
+        report = GenerationReport()
+        for strict in (True, False):
+            for qtype in order:
+                for _ in range(3):  # the same generator with another draw may pick another element
+                    q = self._make(article, doc, qtype, rng, report,
+                                   avoid_generators=avoid_g if strict else frozenset(),
+                                   avoid_elements=avoid_e if strict else frozenset(), avoid_ids=avoid_q)
+                    if q is not None and (not strict or (q.generator not in avoid_g or q.element not in avoid_e)):
+                        return q
+        return None
+
+    # ---- LLM scenario questions ---------------------------------------------------------
+    def generate_scenarios(self, scope: QuizScope | None = None, n: int = 5, seed: int | None = None, *,
+                           existing_stems: Iterable[str] = ()) -> "ScenarioReport":
+        """``n`` 案例题 from the configured LLM on articles of the scope that state concrete
+        rules (deadlines, bodies, obligations), each validated against its article and the
+        quality check; ConfigError without an LLM. Rejections are counted in the report."""
+        from assistant.quiz.llm_cases import ScenarioReport
+
+        if self.scenarios is None:
+            raise ConfigError("未配置大模型（XUEFA_LLM_BASE_URL / XUEFA_LLM_MODEL），无法生成案例题")
+        rng = random.Random(seed if seed is not None else random.SystemRandom().randrange(2 ** 31))
+        pairs = [(a, d) for a, d in self.resolve_scope(scope)
+                 if any(e.kind != "modal" for e in extract_elements(a.text)) or "应当" in a.text]
+        if not pairs:
+            raise NotFoundError("所选范围内没有适合出案例题的条文")
+        rng.shuffle(pairs)
+        total = ScenarioReport()
+        stems = list(existing_stems)
+        for article, doc in pairs:
+            if len(total.questions) >= n:
+                break
+            got = self.scenarios.generate(article, doc, 1, existing_stems=stems)
+            total.rounds += got.rounds
+            total.rejected += got.rejected
+            total.reasons += got.reasons
+            for q in got.questions:
+                verdict = self.checker.check(q)
+                if verdict.passed:
+                    total.questions.append(q)
+                    stems.append(q.stem)
+                else:
+                    total.rejected += 1
+                    total.reasons += verdict.problems
+            if total.rounds >= 3 * n + 3:
+                break  # a model that keeps failing: stop spending calls
+        return total
