@@ -1,5 +1,5 @@
-"""Chat conversations per user, in the records database (same engine and ORM metadata as
-``records.py``; tables ``conversations`` and ``conversation_messages``).
+"""Chat conversations per user, in the records database (tables ``conversations`` and
+``conversation_messages``, defined with the other records tables in ``knowledge.store.records``).
 
 Every read and write takes the user's id and only ever touches that user's conversations:
 asking for someone else's conversation behaves as if it did not exist.
@@ -11,34 +11,11 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, delete, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import delete, select
 
-from knowledge.store.records import Base, Records, UTCDateTime, utcnow
+from knowledge.store.records import Conversation, ConversationMessage, Records, utcnow
 
 TITLE_CHARS = 40
-
-
-class Conversation(Base):
-    __tablename__ = "conversations"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
-
-
-class ConversationMessage(Base):
-    __tablename__ = "conversation_messages"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
-    seq: Mapped[int] = mapped_column(Integer)
-    role: Mapped[str] = mapped_column(String(10))  # user | assistant
-    content: Mapped[str] = mapped_column(Text)  # as shown (assistant: with [n] markers and notes)
-    meta: Mapped[dict] = mapped_column(JSON, default=dict)  # assistant: cards, turn, flags
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 @dataclass
@@ -72,8 +49,7 @@ def make_title(question: str) -> str:
 
 class ConversationStore:
     def __init__(self, records: Records):
-        self.records = records
-        Base.metadata.create_all(records.engine, tables=[Conversation.__table__, ConversationMessage.__table__])
+        self.records = records  # its tables are created with the others when Records opens the database
 
     def create(self, user_id: int, title: str) -> ConversationInfo:
         now = utcnow()

@@ -1,15 +1,20 @@
 """Learning records in a SQL database (SQLAlchemy ORM): users, questions, attempts, answers,
-exams, the wrong-answer book and FSRS cards.
+exams, the wrong-answer book, FSRS cards and chat conversations.
 
 SQLite under XUEFA_HOME by default (``Settings.records_url``); a PostgreSQL URL works the
 same: only portable types (JSON, Boolean, timestamps stored as naive UTC) and no
 dialect-specific SQL. Rows returned to callers are detached ORM objects
 (``expire_on_commit=False``): read their columns freely, change them only through this module.
+
+Storage knows rows and plain values only: a question comes in as :class:`QuestionData` and goes
+out as a :class:`StoredQuestion` row; turning those into the quiz's ``Question`` is the learning
+service's job (so this layer never imports a service).
 """
 from __future__ import annotations
 
 import datetime as dt
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -33,7 +38,6 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from assistant.quiz.types import Question
 from knowledge.errors import NotFoundError, XuefaError
 
 ROLES = ("staff", "admin")
@@ -100,8 +104,24 @@ class StoredQuestion(Base):
     payload: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    def to_question(self) -> Question:
-        return Question.from_dict(self.payload)
+
+@dataclass(frozen=True)
+class QuestionData:
+    """A question as the records take it: the fields copied onto questions, answers, wrong-book
+    entries and cards (so stats group without reading payloads), and the whole question as
+    JSON (``payload``) to rebuild it later."""
+
+    id: str
+    qtype: str
+    law: str
+    article: str
+    article_id: int
+    doc_id: str
+    generator: str
+    payload: dict
+    element: str = ""
+    difficulty: int = 2
+    chapter: str = ""
 
 
 class Attempt(Base):
@@ -217,6 +237,30 @@ class ReviewLogEntry(Base):
     duration_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
+class Conversation(Base):
+    """A chat conversation of one user (the answer feature's ``ConversationStore`` reads and writes it)."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ConversationMessage(Base):
+    __tablename__ = "conversation_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(10))  # user | assistant
+    content: Mapped[str] = mapped_column(Text)  # as shown (assistant: with [n] markers and notes)
+    meta: Mapped[dict] = mapped_column(JSON, default=dict)  # assistant: cards, turn, flags
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
@@ -307,7 +351,7 @@ class Records:
             return user
 
     # ---- questions -------------------------------------------------------------------
-    def save_questions(self, questions: Iterable[Question]) -> None:
+    def save_questions(self, questions: Iterable[QuestionData]) -> None:
         """Store questions not stored yet (ids are content hashes, so this is idempotent)."""
         qs = {q.id: q for q in questions}
         if not qs:
@@ -318,23 +362,23 @@ class Records:
                 if q.id not in have:
                     s.add(StoredQuestion(id=q.id, qtype=q.qtype, law=q.law, article=q.article,
                                          article_id=q.article_id, doc_id=q.doc_id, generator=q.generator,
-                                         element=q.element, difficulty=q.difficulty, payload=q.to_dict(),
+                                         element=q.element, difficulty=q.difficulty, payload=q.payload,
                                          created_at=utcnow()))
 
-    def get_questions(self, ids: list[str]) -> list[Question]:
-        """Questions by id, in the order asked (unknown ids skipped)."""
+    def get_questions(self, ids: list[str]) -> list[StoredQuestion]:
+        """Stored questions by id, in the order asked (unknown ids skipped)."""
         with self.session() as s:
             rows = {r.id: r for r in s.scalars(select(StoredQuestion).where(StoredQuestion.id.in_(list(ids))))}
-        return [rows[i].to_question() for i in ids if i in rows]
+        return [rows[i] for i in ids if i in rows]
 
-    def get_question(self, qid: str) -> Question:
+    def get_question(self, qid: str) -> StoredQuestion:
         got = self.get_questions([qid])
         if not got:
             raise NotFoundError(f"没有这道题：{qid}")
         return got[0]
 
     # ---- attempts and answers --------------------------------------------------------
-    def start_attempt(self, user_id: int, mode: str, questions: list[Question], *, started_at: dt.datetime,
+    def start_attempt(self, user_id: int, mode: str, questions: list[QuestionData], *, started_at: dt.datetime,
                       scope: dict | None = None, seed: int | None = None) -> Attempt:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
@@ -361,7 +405,7 @@ class Records:
         with self.session() as s:
             return list(s.scalars(stmt))
 
-    def record_answer(self, *, attempt_id: int, user_id: int, position: int, question: Question, response: Any,
+    def record_answer(self, *, attempt_id: int, user_id: int, position: int, question: QuestionData, response: Any,
                       correct: bool, points: float, answered_at: dt.datetime,
                       duration_ms: int | None = None) -> Answer:
         """Store (or replace: an exam answer may be changed before submitting) one answer."""
@@ -453,7 +497,7 @@ class Records:
             return list(s.scalars(select(Exam).where(Exam.user_id == user_id).order_by(Exam.started_at)))
 
     # ---- wrong-answer book ---------------------------------------------------------------
-    def wrong_missed(self, user_id: int, question: Question, at: dt.datetime) -> WrongEntry:
+    def wrong_missed(self, user_id: int, question: QuestionData, at: dt.datetime) -> WrongEntry:
         """A miss: add the question, or count one more miss and restart its streak."""
         self.save_questions([question])
         with self.session() as s:
@@ -507,7 +551,7 @@ class Records:
             return s.scalar(select(ReviewCard).where(ReviewCard.user_id == user_id,
                                                      ReviewCard.article_id == article_id))
 
-    def save_card(self, user_id: int, question: Question, card: dict, *, due: dt.datetime, state: int,
+    def save_card(self, user_id: int, question: QuestionData, card: dict, *, due: dt.datetime, state: int,
                   stability: float | None, reviewed_at: dt.datetime, rating: int, lapsed: bool,
                   duration_ms: int | None = None) -> ReviewCard:
         """Write an article's card after a rating, and log the rating."""

@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from assistant.learning.stored_questions import load_questions, question_data
 from assistant.quiz.types import QuizScope
 from knowledge.errors import NotFoundError, XuefaError
 from knowledge.store.records import Base, Records, User
@@ -31,8 +32,6 @@ def url(request, tmp_path):
         return
     if not PG_URL:
         pytest.skip("XUEFA_TEST_POSTGRES_URL not set (.ci/run starts PostgreSQL and sets it)")
-    import assistant.answer.conversations  # noqa: F401  (its tables share the metadata)
-
     engine = create_engine(PG_URL)
     Base.metadata.drop_all(engine)  # a clean schema for every test
     engine.dispose()
@@ -45,6 +44,12 @@ def url(request, tmp_path):
 @pytest.fixture(scope="module")
 def questions(quiz_service):
     return quiz_service.generate(QuizScope(laws=["网络安全法"]), n=6, seed=9)
+
+
+@pytest.fixture(scope="module")
+def rows(questions):
+    """The questions as the records take them (plain values; storage knows no quiz types)."""
+    return [question_data(q) for q in questions]
 
 
 def test_users(url):
@@ -67,15 +72,15 @@ def test_users(url):
             s.add(User(name="张三", role="staff", created_at=T0))
 
 
-def test_questions_attempts_answers(url, questions):
+def test_questions_attempts_answers(url, questions, rows):
     rec = Records(url)
     user = rec.ensure_user("张三")
-    attempt = rec.start_attempt(user.id, "practice", questions, started_at=T0, scope={"laws": ["网安法"]}, seed=9)
-    assert rec.get_questions(attempt.question_ids) == questions  # stored whole, reloaded equal
+    attempt = rec.start_attempt(user.id, "practice", rows, started_at=T0, scope={"laws": ["网安法"]}, seed=9)
+    assert load_questions(rec, attempt.question_ids) == questions  # stored whole, reloaded equal
     q = questions[0]
-    rec.record_answer(attempt_id=attempt.id, user_id=user.id, position=0, question=q, response=["A"],
+    rec.record_answer(attempt_id=attempt.id, user_id=user.id, position=0, question=rows[0], response=["A"],
                       correct=False, points=0, answered_at=T0)
-    rec.record_answer(attempt_id=attempt.id, user_id=user.id, position=0, question=q, response=q.answer,
+    rec.record_answer(attempt_id=attempt.id, user_id=user.id, position=0, question=rows[0], response=q.answer,
                       correct=True, points=1, answered_at=T0 + dt.timedelta(seconds=5), duration_ms=5000)
     answers = rec.answers_of(attempt.id)
     assert len(answers) == 1 and answers[0].correct and answers[0].response == q.answer  # replaced
@@ -83,15 +88,15 @@ def test_questions_attempts_answers(url, questions):
     done = rec.finish_attempt(attempt.id, T0 + dt.timedelta(minutes=1))
     assert done.correct == 1 and done.total == len(questions) and done.finished_at == T0 + dt.timedelta(minutes=1)
     with pytest.raises(ValueError):
-        rec.start_attempt(user.id, "party", questions, started_at=T0)
+        rec.start_attempt(user.id, "party", rows, started_at=T0)
 
 
-def test_wrong_book_rows(url, questions):
+def test_wrong_book_rows(url, questions, rows):
     rec = Records(url)
     user = rec.ensure_user("张三")
     q = questions[1]
-    rec.wrong_missed(user.id, q, T0)
-    entry = rec.wrong_missed(user.id, q, T0 + dt.timedelta(hours=1))
+    rec.wrong_missed(user.id, rows[1], T0)
+    entry = rec.wrong_missed(user.id, rows[1], T0 + dt.timedelta(hours=1))
     assert entry.wrong_count == 2 and entry.right_streak == 0
     rec.wrong_hit(user.id, q.id, T0 + dt.timedelta(hours=2), mastery_streak=2)
     assert rec.wrong_hit(user.id, q.id, T0 + dt.timedelta(hours=3), mastery_streak=2).mastered_at is not None
@@ -100,16 +105,16 @@ def test_wrong_book_rows(url, questions):
     assert rec.wrong_remove(user.id, q.id) and not rec.wrong_remove(user.id, q.id)
 
 
-def test_records_survive_a_restart(url, questions):
+def test_records_survive_a_restart(url, questions, rows):
     rec = Records(url)
     user = rec.ensure_user("张三")
-    attempt = rec.start_attempt(user.id, "exam", questions, started_at=T0)
+    attempt = rec.start_attempt(user.id, "exam", rows, started_at=T0)
     exam = rec.create_exam(attempt_id=attempt.id, user_id=user.id, config={"n": 6}, time_limit_s=600,
                            pass_mark=60, total_points=100, started_at=T0)
-    rec.record_answer(attempt_id=attempt.id, user_id=user.id, position=2, question=questions[2],
+    rec.record_answer(attempt_id=attempt.id, user_id=user.id, position=2, question=rows[2],
                       response="正确", correct=True, points=100 / 6, answered_at=T0)
-    rec.wrong_missed(user.id, questions[3], T0)
-    rec.save_card(user.id, questions[4], {"card_id": 1, "state": 1, "step": 0, "stability": None,
+    rec.wrong_missed(user.id, rows[3], T0)
+    rec.save_card(user.id, rows[4], {"card_id": 1, "state": 1, "step": 0, "stability": None,
                                           "difficulty": None, "due": T0.isoformat(), "last_review": None},
                   due=T0 + dt.timedelta(minutes=10), state=1, stability=None, reviewed_at=T0, rating=1,
                   lapsed=False)
@@ -128,11 +133,11 @@ def test_records_survive_a_restart(url, questions):
     assert again.open_exams(user.id)[0].id == exam.id
 
 
-def test_naive_datetimes_are_refused(url, questions):
+def test_naive_datetimes_are_refused(url, rows):
     rec = Records(url)
     user = rec.ensure_user("张三")
     with pytest.raises(Exception):
-        rec.start_attempt(user.id, "practice", questions, started_at=dt.datetime(2024, 5, 6, 9, 0))
+        rec.start_attempt(user.id, "practice", rows, started_at=dt.datetime(2024, 5, 6, 9, 0))
 
 
 def test_schema_compiles_for_postgresql():
@@ -143,5 +148,6 @@ def test_schema_compiles_for_postgresql():
         assert "CREATE TABLE" in ddl
         for index in table.indexes:
             str(CreateIndex(index).compile(dialect=dialect))
-    wanted = {"users", "questions", "attempts", "answers", "exams", "wrong_book", "fsrs_cards", "fsrs_reviews"}
+    wanted = {"users", "questions", "attempts", "answers", "exams", "wrong_book", "fsrs_cards", "fsrs_reviews",
+              "conversations", "conversation_messages"}
     assert wanted <= set(Base.metadata.tables)
