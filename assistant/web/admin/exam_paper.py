@@ -25,16 +25,17 @@ class ExamPaperSection:
         self.laws: gr.Dropdown | None = None
 
     @ui_errors
-    def generate_paper(self, title: str, laws: list[str], types: list[str], n: float, seed: float | None,
+    def generate_paper(self, title_: str, laws_: list[str], types_: list[str], n_: float, seed_: float | None,
                        request: gr.Request):
-        """Generate a paper and write both files; returns (summary, [docx, xlsx])."""
+        # A paper and both its files: (summary, [docx, xlsx]). No docstring, and these parameter
+        # names: gradio publishes both as this endpoint's API (description, keyword arguments).
         admin_user(self.auth, request)
-        n = int(n or 50)
+        n = int(n_ or 50)
         if not 1 <= n <= 200:
             raise XuefaError("题量应在 1–200 之间。")
-        title = (title or "").strip() or "学法考试试卷"
-        seed = int(seed) if seed not in (None, "") else None
-        report = self.quiz.generate_report(QuizScope(laws=list(laws or [])), n, list(types or []) or None, seed,
+        title = (title_ or "").strip() or "学法考试试卷"
+        seed = int(seed_) if seed_ not in (None, "") else None
+        report = self.quiz.generate_report(QuizScope(laws=list(laws_ or [])), n, list(types_ or []) or None, seed,
                                            exam=True)
         questions = report.questions
         if not questions:
