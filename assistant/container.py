@@ -1,12 +1,31 @@
 """The one place that builds objects from settings. Nothing is built at import time;
-each component is created on first use and shared by the CLI and the web app."""
+each component is created on first use and shared by the CLI and the web app.
+
+Services get their components here and never see the container; the edges (CLI commands,
+the web app) use services only: ``c.library``, ``c.ingestion``, ``c.search``, ``c.answerer``,
+``c.conversations``, ``c.questions``, ``c.quiz``, ``c.learning``, ``c.auth``, or all of them
+at once as ``c.services`` (what the web app is built from).
+"""
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from assistant.settings import Settings
 from knowledge.store.article_store import ArticleStore
+
+if TYPE_CHECKING:
+    from assistant.accounts.auth_service import AuthService
+    from assistant.answer.answer_service import AnswerService
+    from assistant.answer.conversations import ConversationStore
+    from assistant.learning.learning_service import LearningService
+    from assistant.library.ingestion_service import IngestionService
+    from assistant.library.library_service import LibraryService
+    from assistant.questions.question_service import QuestionService
+    from assistant.quiz.quiz_service import QuizService
+    from assistant.search.search_service import SearchService
 
 
 def component(build):
@@ -30,6 +49,22 @@ def component(build):
         self.__dict__[name] = value
 
     return property(get, set_)
+
+
+@dataclass(frozen=True)
+class Services:
+    """The services of one XUEFA_HOME, and the settings they were built from."""
+
+    settings: Settings
+    auth: AuthService
+    library: LibraryService
+    ingestion: IngestionService
+    search: SearchService
+    answerer: AnswerService
+    conversations: ConversationStore
+    questions: QuestionService
+    quiz: QuizService
+    learning: LearningService
 
 
 class Container:
@@ -81,6 +116,19 @@ class Container:
         return LexicalIndex(self.store, self.settings.lexical_dir)
 
     @component
+    def library_indexes(self):
+        from assistant.library.library_service import LibraryIndexes
+
+        return LibraryIndexes(self.dense_indexer, self.vector_index, self.lexical_index, self.background_embedding)
+
+    @component
+    def library(self) -> LibraryService:
+        """The one LibraryService: reading laws and articles, index status, embedding runs."""
+        from assistant.library.library_service import LibraryService
+
+        return LibraryService(self.store, indexes=lambda: self.library_indexes)
+
+    @component
     def search(self):
         from assistant.search.hybrid_retriever import RetrievalConfig
         from assistant.search.search_service import SearchService
@@ -102,7 +150,7 @@ class Container:
         """QuestionService: add, import, list, delete bank questions; staff feedback."""
         from assistant.questions.question_service import QuestionService
 
-        return QuestionService(self.question_bank, self.search)
+        return QuestionService(self.question_bank, self.search, self.library)
 
     @component
     def question_matcher(self):
@@ -130,13 +178,27 @@ class Container:
         return build_chat_model(self.settings)
 
     @component
+    def answer_verifier(self):
+        from assistant.answer.verifier import CitationVerifier
+
+        return CitationVerifier(self.store)
+
+    @component
     def answerer(self):
         """AnswerService: grounded answers with verified citations (LLM when configured)."""
-        from assistant.answer.answer_service import AnswerService
+        from assistant.answer.answer_service import STATS_FILE, AnswerService
+        from assistant.answer.follow_ups import QuestionRewriter
+        from assistant.answer.llm import LLMAnswerer
 
-        return AnswerService.from_container(self)
+        s, verifier = self.settings, self.answer_verifier
+        llm_answerer = None
+        if self.chat is not None:
+            llm_answerer = LLMAnswerer(self.chat, timeout=s.llm_timeout, endpoint=s.llm_base_url or "")
+        return AnswerService(self.store, self.search, verifier=verifier, llm_answerer=llm_answerer,
+                             rewriter=QuestionRewriter(verifier.finder, llm=self.chat),
+                             stats_cache=s.home / STATS_FILE)
 
-    # ---- users and the web app (issue 6) -------------------------------------------------
+    # ---- users --------------------------------------------------------------------------
     @component
     def records(self):
         """Learning records and users (SQL database at settings.records_url)."""
@@ -156,28 +218,39 @@ class Container:
 
         return ConversationStore(self.records)
 
-    # ---- quizzes, exams and spaced review (issue 5) -----------------------------------
+    # ---- quizzes, exams and spaced review -------------------------------------------------
     @component
-    def quiz(self):
+    def lexical_search(self):
+        """Search without the vector index: quiz distractors and LLM cases need no embedding model."""
+        from assistant.search.search_service import SearchService
+
+        return SearchService(self.store, self.lexical_index, None)
+
+    @component
+    def quiz(self) -> QuizService:
         """QuizService. Hard distractors come from lexical search over the same law (no
         embedding model needed to make a paper), falling back to shared jieba tokens."""
         from assistant.quiz.neighbours import SearchNeighbors, TokenNeighbors
+        from assistant.quiz.quality import QualityChecker
         from assistant.quiz.quiz_service import QuizService
-        from assistant.search.search_service import SearchService
+
+        neighbors = SearchNeighbors(self.lexical_search, self.store, fallback=TokenNeighbors(self.store))
+        return QuizService(self.store, self.library, neighbors=neighbors, checker=QualityChecker(self.store),
+                           scenarios=self.scenarios)
+
+    @component
+    def scenarios(self):
+        """LLM case questions (None without an LLM); each must lead search back to its article."""
+        if self.chat is None:
+            return None
+        from assistant.quiz.llm_cases import ScenarioGenerator
         from assistant.search.types import SearchFilters
 
-        lexical = SearchService(self.store, self.lexical_index, None)
-        neighbors = SearchNeighbors(lexical, self.store, fallback=TokenNeighbors(self.store))
-        scenarios = None
-        if self.chat is not None:
-            from assistant.quiz.llm_cases import ScenarioGenerator
+        def retrieve(stem, document):
+            hits = self.lexical_search.search(stem, top_k=10, filters=SearchFilters(laws=[document.title])).hits
+            return [h.article.id for h in hits]
 
-            def retrieve(stem, document):  # an LLM case must lead search back to its article
-                hits = lexical.search(stem, top_k=10, filters=SearchFilters(laws=[document.title])).hits
-                return [h.article.id for h in hits]
-
-            scenarios = ScenarioGenerator(self.chat, retrieve=retrieve)
-        return QuizService(self.store, neighbors, scenarios=scenarios)
+        return ScenarioGenerator(self.chat, retrieve=retrieve)
 
     @component
     def learning(self):
@@ -185,3 +258,11 @@ class Container:
         from assistant.learning.learning_service import LearningService
 
         return LearningService(self.records, self.quiz)
+
+    # ---- the edges ------------------------------------------------------------------------
+    @component
+    def services(self) -> Services:
+        """Every service, built now (each is cheap: models and indexes load on first use)."""
+        return Services(settings=self.settings, auth=self.auth, library=self.library, ingestion=self.ingestion,
+                        search=self.search, answerer=self.answerer, conversations=self.conversations,
+                        questions=self.questions, quiz=self.quiz, learning=self.learning)

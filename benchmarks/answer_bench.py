@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.answer.answer_service import AnswerService  # noqa: E402
+from assistant.answer.answer_service import STATS_FILE, AnswerService  # noqa: E402
 from assistant.answer.evidence import NO_EVIDENCE_THRESHOLD  # noqa: E402
 from assistant.answer.verifier import CitationVerifier  # noqa: E402
 from assistant.container import Container  # noqa: E402
@@ -101,7 +101,7 @@ def main() -> int:
     if container.store.count_articles() == 0:
         print(f"XUEFA_HOME={settings.home} holds no articles: run `xuefa import-statutes` first.", file=sys.stderr)
         return 2
-    service = AnswerService(container.store, container.search, settings=settings, mode="extractive")
+    service = AnswerService(container.store, container.search, stats_cache=settings.home / STATS_FILE)  # extractive
     verifier = CitationVerifier(container.store)
     items = [json.loads(x) for x in args.dev.read_text("utf-8").splitlines() if x.strip()]
     if args.limit:

@@ -30,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from assistant.library.ingestion_service import IngestionService  # noqa: E402
+from assistant.library.library_service import LibraryService  # noqa: E402
 from assistant.quiz.generators import GENERATORS  # noqa: E402
 from assistant.quiz.quality import CHECKS, WARNINGS, QualityChecker, corrupt, pass_rates  # noqa: E402
 from assistant.quiz.quiz_service import QuizService  # noqa: E402
@@ -78,7 +79,7 @@ def main() -> int:
         report = IngestionService(store, max_file_bytes=50 * 2 ** 20, listeners=[]).import_statutes(names=LAWS)
         print(f"imported {report.laws} laws, {report.articles} articles in {time.perf_counter() - t0:.1f}s")
 
-        service = QuizService(store)
+        service = QuizService(store, LibraryService(store))
         checker = QualityChecker(store)
         docs = [service.library.find(name) for name in LAWS]
 

@@ -163,11 +163,24 @@ class AnswerEnv:
     search: object
     stats: TermStats
 
-    def service(self, **kwargs):
+    def service(self, *, llm=None, settings=None, **kwargs):
+        """An AnswerService over the shared store, wired as the container wires it: a chat
+        model (``llm``, or the endpoint of ``settings``) makes it answer and rewrite with the LLM."""
         from assistant.answer.answer_service import AnswerService
+        from assistant.answer.follow_ups import QuestionRewriter
+        from assistant.answer.llm import LLMAnswerer, build_chat_model
+        from assistant.answer.verifier import CitationVerifier
 
         kwargs.setdefault("term_stats", self.stats)
-        return AnswerService(self.store, self.search, **kwargs)
+        verifier = CitationVerifier(self.store)
+        if settings is not None:
+            llm = build_chat_model(settings)
+            kwargs["llm_answerer"] = LLMAnswerer(llm, timeout=settings.llm_timeout,
+                                                 endpoint=settings.llm_base_url or "")
+        elif llm is not None:
+            kwargs["llm_answerer"] = LLMAnswerer(llm)
+        return AnswerService(self.store, self.search, verifier=verifier,
+                             rewriter=QuestionRewriter(verifier.finder, llm=llm), **kwargs)
 
 
 @functools.lru_cache(maxsize=None)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.library.library_service import LibraryService
 from assistant.quiz.quiz_service import QuizService
 from assistant.quiz.types import Question
 from knowledge.store.article_store import ArticleStore
@@ -61,7 +62,7 @@ def quiz_store() -> ArticleStore:
 
 @pytest.fixture(scope="session")
 def quiz_service(quiz_store) -> QuizService:
-    return QuizService(quiz_store)
+    return QuizService(quiz_store, LibraryService(quiz_store))
 
 
 class Clock:

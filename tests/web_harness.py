@@ -64,16 +64,16 @@ def _start() -> RunningApp:
     c.ingestion.import_statutes(names=LAWS)
     for name, password, role in (ADMIN + ("admin",), STAFF + ("staff",), STAFF2 + ("staff",)):
         c.auth.create_user(name, password, role=role)
-    c.background_embedding.start()
+    c.library.start_background_embedding()
     port = free_port()
-    demo = build_app(c)
-    launch(demo, c, host="127.0.0.1", port=port, root_path="", block=False, quiet=True)
+    demo = build_app(c.services)
+    launch(demo, c.auth, c.settings, host="127.0.0.1", port=port, root_path="", block=False, quiet=True)
     return RunningApp(f"http://127.0.0.1:{port}/", c, demo, home, time.monotonic() - started)
 
 
 def _stop(app: RunningApp) -> None:
     try:
-        app.container.background_embedding.stop(timeout=10)
+        app.container.library.stop_background_embedding(timeout=10)
         app.demo.close()
     finally:
         shutil.rmtree(app.home, ignore_errors=True)

@@ -11,9 +11,11 @@ password guessing without a database table).
 from __future__ import annotations
 
 import re
+import secrets
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -134,6 +136,26 @@ class AuthService:
                 and self.count_users(role="admin") <= 1:
             raise XuefaError("至少需要保留一名管理员。")
         return _info(self.records.update_user(user.name, role=role))
+
+    def ensure_first_admin(self, name: str, password: str, *, password_file: Path
+                           ) -> tuple[str, str | None] | None:
+        """Create the initial admin when nobody can log in yet, so a first start just works.
+
+        Without a ``password`` a random one is generated and returned, so the caller can show
+        it once; it is also written, owner-readable only, to ``password_file``. Returns (name,
+        generated password or None), or None when users already exist."""
+        if self.count_users() > 0:
+            return None
+        name = (name or "").strip() or "admin"
+        generated = None
+        if not password:
+            generated = password = secrets.token_urlsafe(12)
+        self.create_user(name, password, role="admin")
+        if generated:
+            password_file.touch(mode=0o600)
+            password_file.chmod(0o600)  # before the secret is written, not after
+            password_file.write_text(f"{name}\n{generated}\n", encoding="utf-8")
+        return name, generated
 
     # ---- logging in --------------------------------------------------------------------------
     def authenticate(self, name: str, password: str) -> UserInfo | None:

@@ -6,8 +6,8 @@
 - ``ask_stream(...)`` yields ``str`` deltas (already verified, sentence by sentence), then the
   final ``Answer`` as its last item.
 
-The answerer is chosen by settings: an OpenAI-compatible endpoint when XUEFA_LLM_BASE_URL and
-XUEFA_LLM_MODEL are set, else the extractive answerer (no LLM). When retrieval support is
+The container chooses the answerer from settings: an OpenAI-compatible endpoint when
+XUEFA_LLM_BASE_URL and XUEFA_LLM_MODEL are set, else the extractive answerer (no LLM). When retrieval support is
 below the calibrated threshold the answer is '知识库中未找到相关规定' with the closest articles
 as suggestions, never a guess. When the LLM endpoint fails, the extractive answer is given
 with the error as a flag (``fallback_to_extractive``), so a dead endpoint never leaves staff
@@ -20,7 +20,7 @@ import logging
 import threading
 import time
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Protocol
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Protocol
 
 from assistant.answer.evidence import (
     NO_EVIDENCE_THRESHOLD,
@@ -48,6 +48,9 @@ from knowledge.errors import BackendError, NotFoundError
 from knowledge.legal.law_names import short_name
 from knowledge.store.article_store import ArticleStore
 
+if TYPE_CHECKING:
+    from assistant.answer.llm import LLMAnswerer
+
 log = logging.getLogger(__name__)
 
 STATS_FILE = "answer_term_stats.json"
@@ -60,46 +63,27 @@ class Searcher(Protocol):
 class AnswerService:
     """Thread-safe; build one per store (``Container.answerer``) and share it."""
 
-    def __init__(self, store: ArticleStore, search: Searcher, *, settings=None, llm=None,
-                 mode: str | None = None, top_k: int = 8, llm_sources: int = 6,
-                 threshold: float = NO_EVIDENCE_THRESHOLD, term_stats: TermStats | None = None,
-                 stats_cache: Path | None = None, llm_rewrite: bool = True,
+    def __init__(self, store: ArticleStore, search: Searcher, *, verifier: CitationVerifier | None = None,
+                 llm_answerer: LLMAnswerer | None = None, rewriter: QuestionRewriter | None = None,
+                 top_k: int = 8, llm_sources: int = 6, threshold: float = NO_EVIDENCE_THRESHOLD,
+                 term_stats: TermStats | None = None, stats_cache: Path | None = None,
                  fallback_to_extractive: bool = True):
+        """With an ``llm_answerer`` answers are written by the LLM (mode "llm"), else they are
+        extracted from the articles. Without a ``rewriter``, follow-ups are rewritten by rules."""
         self.store = store
         self.search = search
-        self.settings = settings
-        self.verifier = CitationVerifier(store)
+        self.verifier = verifier or CitationVerifier(store)
+        self.rewriter = rewriter or QuestionRewriter(self.verifier.finder)
+        self._llm_answerer = llm_answerer
+        self.mode = "llm" if llm_answerer is not None else "extractive"
         self.top_k = top_k
         self.llm_sources = llm_sources
         self.threshold = threshold
         self.fallback_to_extractive = fallback_to_extractive
-        if stats_cache is None and settings is not None:
-            stats_cache = Path(settings.home) / STATS_FILE
         self._stats_cache = stats_cache
         self._stats = term_stats
         self._stats_fixed = term_stats is not None
         self._lock = threading.Lock()
-        self._llm_answerer = None
-        if mode is None:
-            mode = "llm" if (llm is not None or (settings is not None and settings.llm_configured)) else "extractive"
-        if mode not in ("extractive", "llm"):
-            raise ValueError(f"mode must be extractive or llm, not {mode!r}")
-        self.mode = mode
-        if mode == "llm":
-            from assistant.answer.llm import LLMAnswerer, build_chat_model
-
-            if llm is None:
-                llm = build_chat_model(settings)
-            timeout = getattr(settings, "llm_timeout", None)
-            endpoint = getattr(settings, "llm_base_url", "") or ""
-            self._llm_answerer = LLMAnswerer(llm, timeout=timeout, endpoint=endpoint)
-        self.llm = llm
-        self.rewriter = QuestionRewriter(self.verifier.finder, llm=llm if (mode == "llm" and llm_rewrite) else None)
-
-    @classmethod
-    def from_container(cls, container, **kwargs) -> "AnswerService":
-        return cls(container.store, container.search, settings=container.settings,
-                   llm=kwargs.pop("llm", None) or container.chat, **kwargs)
 
     # ---- term statistics (weights for sentence choice and the evidence check) -------
     @property

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from assistant.answer.terms import LawMentionFinder, precise_terms, strip_punct
+from assistant.answer.types import ChatTurn
 from knowledge.legal.law_names import short_name
 
 log = logging.getLogger(__name__)
@@ -32,24 +33,6 @@ REWRITE_SYSTEM_PROMPT = (
     "可以单独检索的完整问题：补全省略的法律名称和主题。只输出改写后的问题本身，不要回答问题，"
     "不要解释。如果最新问题本身已经完整，原样输出。"
 )
-
-
-@dataclass
-class ChatTurn:
-    """One earlier exchange of a conversation."""
-
-    question: str
-    answer: str = ""
-    laws: list[str] = field(default_factory=list)  # titles the answer relied on
-    standalone: str = ""  # how the question was understood (after rewriting)
-    found: bool = True  # False: the knowledge base had nothing; its topic is not carried over
-
-    @classmethod
-    def from_answer(cls, question: str, answer) -> "ChatTurn":
-        """From an ``Answer`` (assistant.answer.types)."""
-        laws = list(dict.fromkeys(c.law for c in answer.citations))
-        return cls(question=question, answer=answer.text, laws=laws,
-                   standalone=answer.trace.rewritten_query or question, found=answer.found)
 
 
 def normalize_history(history: Iterable[Any] | None) -> list[ChatTurn]:

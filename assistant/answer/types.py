@@ -174,3 +174,21 @@ class Answer:
                 "related": [c.to_dict() for c in self.related],
                 "suggestions": [c.to_dict() for c in self.suggestions],
                 "flags": [f.to_dict() for f in self.flags], "trace": self.trace.to_dict()}
+
+
+@dataclass
+class ChatTurn:
+    """One earlier exchange of a conversation."""
+
+    question: str
+    answer: str = ""
+    laws: list[str] = field(default_factory=list)  # titles the answer relied on
+    standalone: str = ""  # how the question was understood (after rewriting)
+    found: bool = True  # False: the knowledge base had nothing; its topic is not carried over
+
+    @classmethod
+    def from_answer(cls, question: str, answer) -> "ChatTurn":
+        """From an ``Answer``."""
+        laws = list(dict.fromkeys(c.law for c in answer.citations))
+        return cls(question=question, answer=answer.text, laws=laws,
+                   standalone=answer.trace.rewritten_query or question, found=answer.found)

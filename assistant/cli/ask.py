@@ -1,4 +1,4 @@
-"""`xuefa ask` and `xuefa chat`: grounded answers in the terminal (registered in cli.py)."""
+"""`xuefa ask` and `xuefa chat`: grounded answers in the terminal."""
 from __future__ import annotations
 
 import json
@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from assistant.answer.types import Answer
+from assistant.answer.types import Answer, ChatTurn
 from assistant.cli._common import container, user_errors
 from assistant.search.types import SearchFilters
 from knowledge.errors import XuefaError
@@ -70,8 +70,6 @@ def ask(ctx, question, laws, internal, as_json):
 @user_errors
 def chat(ctx, laws, internal):
     """终端多轮问答：记住上下文（追问会带上前面的法律和主题）；/new 重新开始，/quit 退出。"""
-    from assistant.answer.follow_ups import ChatTurn
-
     answerer = container(ctx).answerer
     filters = _filters(laws, internal)
     mode = "大模型" if answerer.mode == "llm" else "条文摘录（未配置大模型）"

@@ -20,10 +20,8 @@ def index():
 @user_errors
 def index_status(ctx, as_json):
     """各索引的条数、嵌入模型与待向量化条数。"""
-    from assistant.library.library_service import LibraryService
-
     c = container(ctx)
-    status = LibraryService(c.store).index_status(c.dense_indexer, c.vector_index)
+    status = c.library.index_status()
     status["questions"] = dict(Counter(q.source for q in c.questions.list()))
     if as_json:
         click.echo(json.dumps(status, ensure_ascii=False, indent=1))
@@ -45,8 +43,8 @@ def index_rebuild(ctx, yes):
     c = container(ctx)
     if not yes:
         click.confirm("清空向量索引并重新向量化全部条文？", abort=True)
-    c.dense_indexer.reset()
-    embed_pending(c, None)
+    c.library.reset_vectors()
+    embed_pending(c.library, None)
 
 
 @index.command("embed")
@@ -55,6 +53,6 @@ def index_rebuild(ctx, yes):
 @user_errors
 def indexembed_pending(ctx, limit):
     """向量化尚未进入向量索引的条文（可中断、可续跑）。"""
-    c = container(ctx)
-    c.dense_indexer.reconcile()
-    embed_pending(c, limit)
+    library = container(ctx).library
+    library.reconcile_vectors()
+    embed_pending(library, limit)

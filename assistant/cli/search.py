@@ -33,39 +33,52 @@ def _filters(laws, doc_types, scope, history):
 @user_errors
 def search(ctx, query, top_k, laws, doc_types, scope, history, as_json, explain, batch, stage):
     """检索条文：明确引用（如 民法典第1254条）直接定位，其余用词法+向量混合检索。"""
-    from assistant.search.search_service import hit_json
-
     if not query and not batch:
         raise click.UsageError("需要检索语句，或 --batch 文件")
     service = container(ctx).search
     filters = _filters(laws, doc_types, scope, history)
     if batch:
-        with open(batch, encoding="utf-8") as fh:
-            for n, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                    qid, q = row.get("id", n), str(row["query"])
-                except (ValueError, KeyError, TypeError) as exc:
-                    click.echo(json.dumps({"id": n, "error": f"bad input line: {exc}", "hits": []},
-                                          ensure_ascii=False))
-                    continue
-                result = service.search(q, top_k=top_k, filters=filters, stage=stage)
-                out = {"id": qid, "hits": [hit_json(h) for h in result.hits]}
-                if result.missing:
-                    out["missing"] = result.missing
-                click.echo(json.dumps(out, ensure_ascii=False))
+        _search_batch(service, batch, top_k, filters, stage)
         return
     result = service.search(query, top_k=top_k, filters=filters, stage=stage)
     if as_json:
-        hits = [{**h.to_dict(), "similar_questions": result.similar_questions.get(h.article.id, [])}
-                for h in result.hits]
-        click.echo(json.dumps({"query": result.query, "hits": hits,
-                               "references": [{"law": r.law, "article": r.label} for r in result.references],
-                               "missing": result.missing, "expansions": result.expansions,
-                               "timings_ms": result.timings_ms}, ensure_ascii=False, indent=1))
-        return
+        _print_json(result)
+    else:
+        _print_text(result, explain)
+
+
+def _search_batch(service, batch, top_k, filters, stage) -> None:
+    """One JSON line per input line; a bad line gets an error line, the rest still run."""
+    from assistant.search.search_service import hit_json
+
+    with open(batch, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                qid, q = row.get("id", n), str(row["query"])
+            except (ValueError, KeyError, TypeError) as exc:
+                click.echo(json.dumps({"id": n, "error": f"bad input line: {exc}", "hits": []},
+                                      ensure_ascii=False))
+                continue
+            result = service.search(q, top_k=top_k, filters=filters, stage=stage)
+            out = {"id": qid, "hits": [hit_json(h) for h in result.hits]}
+            if result.missing:
+                out["missing"] = result.missing
+            click.echo(json.dumps(out, ensure_ascii=False))
+
+
+def _print_json(result) -> None:
+    hits = [{**h.to_dict(), "similar_questions": result.similar_questions.get(h.article.id, [])}
+            for h in result.hits]
+    click.echo(json.dumps({"query": result.query, "hits": hits,
+                           "references": [{"law": r.law, "article": r.label} for r in result.references],
+                           "missing": result.missing, "expansions": result.expansions,
+                           "timings_ms": result.timings_ms}, ensure_ascii=False, indent=1))
+
+
+def _print_text(result, explain: bool) -> None:
     for msg in result.missing:
         click.echo(f"注意：{msg}")
     if not result.hits:
@@ -103,17 +116,7 @@ def eval_group():
 @user_errors
 def eval_retrieval(ctx, gold, top_k, misses_path, stage, as_json):
     """检索评测：R@1、R@5、R@10、MRR@10 与延迟（p50/p95）。"""
-    from assistant.search.retrieval_eval import evaluate, load_gold, write_misses
-
-    service = container(ctx).search
-    items = load_gold(gold)
-
-    def run(q, k):
-        return [(h.document.title, h.article.label) for h in service.search(q, top_k=k, stage=stage).hits]
-
-    report = evaluate(run, items, k=top_k)
-    if misses_path:
-        write_misses(report, misses_path)
+    report = container(ctx).search.evaluate(gold, top_k=top_k, stage=stage, misses_path=misses_path)
     if as_json:
         click.echo(json.dumps({"gold": gold, "stage": stage, **report.as_dict()}, ensure_ascii=False))
     else:

@@ -223,6 +223,14 @@ class IngestionService:
         report.seconds = time.monotonic() - started
         return report
 
+    def import_bundled_if_empty(self, *, on_law: Callable[[int, int, str], None] | None = None
+                                ) -> ImportReport | None:
+        """Import the bundled statutes into an empty store (a first start just works);
+        None when the store already holds articles."""
+        if self.store.count_articles() > 0:
+            return None
+        return self.import_statutes(on_law=on_law)
+
     # ---- deleting / status -----------------------------------------------------------
     def find_documents(self, name: str, *, include_history: bool = False) -> list[Document]:
         """Documents matching an id, a full title, a short title or an alias."""

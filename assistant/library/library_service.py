@@ -1,18 +1,41 @@
-"""Library service: what is in the knowledge base, read verbatim (for CLI, web app, answers)."""
+"""Library service: what is in the knowledge base, read verbatim (for CLI, web app, answers),
+and the state of its search indexes (counts, embedding runs, the background embedding)."""
 from __future__ import annotations
 
-from knowledge.errors import NotFoundError, XuefaError
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from knowledge.errors import ConfigError, NotFoundError, XuefaError
 from knowledge.legal.documents import Article, Document
 from knowledge.legal.law_names import LawNameResolver
 from knowledge.legal.numerals import cn_to_int, parse_article_label
 from knowledge.store.article_store import ArticleStore
 
+if TYPE_CHECKING:
+    from assistant.library.indexing import BackgroundEmbedding, DenseIndexer, EmbedProgress
+    from knowledge.index.lexical_index import LexicalIndex
+    from knowledge.index.vector_index import VectorIndex
+
+
+@dataclass(frozen=True)
+class LibraryIndexes:
+    """The derived indexes of the store, and the thread that fills the vector index."""
+
+    dense: DenseIndexer
+    vectors: VectorIndex
+    lexical: LexicalIndex
+    background: BackgroundEmbedding
+
 
 class LibraryService:
-    """Find documents by any name, read articles exactly, report index status."""
+    """Find documents by any name, read articles exactly, report and update the indexes.
 
-    def __init__(self, store: ArticleStore):
+    ``indexes`` is called on the first index operation only: reading a law (``xuefa laws
+    show``) must not load the embedding model. Without it the service only reads (tests)."""
+
+    def __init__(self, store: ArticleStore, indexes: Callable[[], LibraryIndexes] | None = None):
         self.store = store
+        self._indexes = indexes
 
     def find(self, name: str, *, include_history: bool = False) -> Document:
         try:
@@ -85,10 +108,12 @@ class LibraryService:
         art = self.store.get_article(article_id)
         return art, self.store.get_document(art.doc_id)
 
-    def index_status(self, dense_indexer, vector_index) -> dict:
+    # ---- the search indexes (CLI `xuefa index`, admin page) -----------------------------
+    def index_status(self) -> dict:
+        idx = self._index()
         docs = self.store.list_documents()
-        embedder_id = dense_indexer.embedder_id
-        progress = dense_indexer.progress
+        embedder_id = idx.dense.embedder_id
+        progress = idx.dense.progress
         return {
             "documents": len(docs),
             "current_documents": sum(d.is_current for d in docs),
@@ -96,13 +121,49 @@ class LibraryService:
             "current_articles": self.store.count_articles(current_only=True),
             "embedder": embedder_id,
             "embedded": self.store.count_embedded(embedder_id),
-            "pending": dense_indexer.pending_count(),
-            "vector_chunks": vector_index.count(),
+            "pending": idx.dense.pending_count(),
+            "vector_chunks": idx.vectors.count(),
             "embedding_running": progress.running,
             "embedding_rate": round(progress.rate, 1),
             "embedding_error": progress.error,
         }
 
+    def sync_lexical(self) -> dict:
+        """Bring the lexical index up to date now (else the first search pays for it)."""
+        return self._index().lexical.sync()
+
+    @property
+    def embedder_id(self) -> str:
+        return self._index().dense.embedder_id
+
+    def pending_embeddings(self) -> int:
+        """Articles not yet in the vector index (for the current embedder)."""
+        return self._index().dense.pending_count()
+
+    def embed(self, *, limit: int | None = None,
+              on_batch: Callable[[EmbedProgress], None] | None = None) -> EmbedProgress:
+        """Embed up to ``limit`` pending articles now (resumable: a killed run just continues)."""
+        return self._index().dense.run(limit=limit, on_batch=on_batch)
+
+    def reconcile_vectors(self) -> int:
+        """Drop vectors whose articles left the store; returns how many."""
+        return self._index().dense.reconcile()
+
+    def reset_vectors(self) -> None:
+        """Empty the vector index and its ledger; the next ``embed`` starts over."""
+        self._index().dense.reset()
+
+    def start_background_embedding(self) -> bool:
+        """Fill the vector index in a daemon thread; False when one is already running."""
+        return self._index().background.start()
+
+    def stop_background_embedding(self, timeout: float | None = None) -> None:
+        self._index().background.stop(timeout)
+
+    def _index(self) -> LibraryIndexes:
+        if self._indexes is None:
+            raise ConfigError("this LibraryService was built without its indexes")
+        return self._indexes()
 
 def parse_ref(ref: str | int) -> tuple[int, int]:
     if isinstance(ref, int):

@@ -27,12 +27,13 @@ class ImportReport:
 
 class QuestionService:
     """Args: bank — the ``QuestionBank``; search — the ``SearchService`` (resolves law names and
-    article references, so 劳动合同法 + 46 links to 《中华人民共和国劳动合同法》第四十六条)."""
+    article references, so 劳动合同法 + 46 links to 《中华人民共和国劳动合同法》第四十六条);
+    library — the ``LibraryService`` (law titles, feedback articles)."""
 
-    def __init__(self, bank: QuestionBank, search):
+    def __init__(self, bank: QuestionBank, search, library: LibraryService):
         self.bank = bank
         self.search = search
-        self.library = LibraryService(search.store)
+        self.library = library
 
     def add(self, law: str, article: str | int, question: str, *, source: str = "admin",
             user: str = "") -> BankQuestion:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import random
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from assistant.library.library_service import LibraryService
 from assistant.quiz.elements import bodies, extract_elements
+from assistant.quiz.export import export_paper
 from assistant.quiz.generators import (
     GENERATOR_WEIGHTS,
     ArticleContext,
@@ -28,7 +30,7 @@ from knowledge.legal.documents import Article, Document
 from knowledge.store.article_store import ArticleStore
 
 if TYPE_CHECKING:
-    from assistant.quiz.llm_cases import ScenarioReport
+    from assistant.quiz.llm_cases import ScenarioGenerator, ScenarioReport
 
 # Types of amendment texts: their "articles" are edit instructions, not rules to learn.
 SKIPPED_DOC_TYPES = frozenset({"修正案", "修改决定"})
@@ -81,11 +83,11 @@ def min_use(used: dict[int, int], pairs: list) -> int:
 class QuizService:
     """Generates quality-checked questions from the article store."""
 
-    def __init__(self, store: ArticleStore, neighbors: Neighbors | None = None,
-                 checker: QualityChecker | None = None, scenarios=None):
+    def __init__(self, store: ArticleStore, library: LibraryService, *, neighbors: Neighbors | None = None,
+                 checker: QualityChecker | None = None, scenarios: ScenarioGenerator | None = None):
         self.store = store
-        self.scenarios = scenarios  # quiz_llm.ScenarioGenerator when an LLM is configured
-        self.library = LibraryService(store)
+        self.library = library  # resolves law names (short names, aliases) in a scope
+        self.scenarios = scenarios  # LLM case questions, when an LLM is configured
         self.neighbors = neighbors or TokenNeighbors(store)
         self.checker = checker or QualityChecker(store)
         self._lock = threading.Lock()
@@ -301,3 +303,10 @@ class QuizService:
             if total.rounds >= 3 * n + 3:
                 break  # a model that keeps failing: stop spending calls
         return total
+
+    # ---- papers for offline exams -------------------------------------------------------
+    @staticmethod
+    def export_paper(questions: list[Question], path: str | Path, *, title: str = "学法考试试卷",
+                     with_key: bool = True, time_limit_minutes: float | None = None) -> Path:
+        """Write a paper (and its answer key) to .docx or .xlsx, by the path's suffix."""
+        return export_paper(questions, path, title=title, with_key=with_key, time_limit_minutes=time_limit_minutes)

@@ -13,11 +13,13 @@ import re
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from assistant.library.library_service import parse_ref
 from assistant.search.expansion import QueryExpander, clean_query
 from assistant.search.hybrid_retriever import STAGES, HybridRetriever, RetrievalConfig
 from assistant.search.references import ReferenceParser
+from assistant.search.retrieval_eval import EvalReport, evaluate, load_gold, write_misses
 from assistant.search.types import ArticleReference, Hit, SearchFilters, SearchResult
 from knowledge.errors import NotFoundError
 from knowledge.index.chunker import chunk_header, short_title
@@ -190,6 +192,18 @@ class SearchService:
         self.search("劳动合同 解除", top_k=1)
         if self.retriever.questions is not None:
             self.retriever.questions.prepare()
+
+    def evaluate(self, gold: str | Path, *, top_k: int = 10, stage: str = "full",
+                 misses_path: str | Path | None = None) -> EvalReport:
+        """R@k, MRR@10 and latency over a gold file (``xuefa eval retrieval``); the queries
+        not ranked first are written to ``misses_path`` when given."""
+        def run(query, k):
+            return [(h.document.title, h.article.label) for h in self.search(query, top_k=k, stage=stage).hits]
+
+        report = evaluate(run, load_gold(gold), k=top_k)
+        if misses_path:
+            write_misses(report, misses_path)
+        return report
 
     # ---- internals ----------------------------------------------------------------
     def _current_scope(self) -> _Scope:

@@ -1,4 +1,4 @@
-"""The gradio browser app (issue 6): ``build_app(container)`` and ``launch(demo, container)``."""
+"""The gradio browser app: ``build_app(services)`` and ``launch(demo, auth, settings)``."""
 from assistant.web.app import build_app, launch
 
 __all__ = ["build_app", "launch"]

@@ -1,5 +1,6 @@
-"""The browser app: ``build_app(container)`` assembles the tabs; ``launch(...)`` serves it
-behind gradio's login (users and roles from the records database).
+"""The browser app: ``build_app(services)`` assembles the tabs, each given only the services
+it uses; ``launch(demo, auth, settings)`` serves it behind gradio's login (users and roles
+from the records database).
 
 Authentication: gradio's ``auth=`` calls :meth:`AuthService.gradio_auth` (argon2 hashes in
 SQL) at ``/login`` and keeps a session cookie; every handler reads ``request.username`` from
@@ -8,14 +9,20 @@ gradio_client logs in the same way (``Client(url, auth=(name, password))``).
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import gradio as gr
 
-from assistant.web.admin_tab import AdminTab
+from assistant.web.admin import AdminTab
 from assistant.web.chat_tab import ChatTab
 from assistant.web.common import CSS, ROLE_NAMES, current_user, esc, theme, ui_errors
 from assistant.web.library_tab import LibraryTab
 from assistant.web.practice_tab import PracticeTab
 from assistant.web.progress_tab import ProgressTab
+
+if TYPE_CHECKING:
+    from assistant.container import Services
+    from assistant.settings import Settings
 
 TITLE = "学法 · 法规学习与考试助手"
 
@@ -23,10 +30,19 @@ TITLE = "学法 · 法规学习与考试助手"
 LOGOUT_JS = "() => { window.location.href = (window.gradio_config?.root || '') + '/logout'; }"
 
 
-def build_app(container) -> gr.Blocks:
-    """The whole UI for one container (services shared; per-user state lives in gr.State)."""
-    chat, practice, progress = ChatTab(container), PracticeTab(container), ProgressTab(container)
-    library, admin = LibraryTab(container), AdminTab(container)
+def _admin(s: Services) -> AdminTab:
+    """The admin tab, with the settings values it shows or acts on."""
+    settings = s.settings
+    return AdminTab(s.library, s.ingestion, s.questions, s.quiz, s.auth, uploads_dir=settings.home / "uploads",
+                    embed_in_background=settings.embed_in_background,
+                    llm_model=settings.llm_model if settings.llm_configured else None)
+
+
+def build_app(s: Services) -> gr.Blocks:
+    """The whole UI over one set of services (shared; per-user state lives in gr.State)."""
+    chat = ChatTab(s.answerer, s.conversations, s.questions, s.library, s.auth)
+    practice, progress = PracticeTab(s.quiz, s.learning, s.library, s.auth), ProgressTab(s.learning, s.auth)
+    library, admin = LibraryTab(s.library, s.search, s.auth), _admin(s)
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         with gr.Row(elem_id="xf-header", equal_height=True):
@@ -62,7 +78,7 @@ def build_app(container) -> gr.Blocks:
 
         @ui_errors
         def on_load(request: gr.Request):
-            user = current_user(container, request)
+            user = current_user(s.auth, request)
             is_admin = user.role == "admin"
             who = (f'<span>{esc(user.name)}</span> <span class="xf-badge xf-info">'
                    f'{ROLE_NAMES.get(user.role, user.role)}</span>')
@@ -77,14 +93,15 @@ def build_app(container) -> gr.Blocks:
     return demo
 
 
-def launch(demo: gr.Blocks, container, *, host: str | None = None, port: int | None = None,
+def launch(demo: gr.Blocks, auth, settings: Settings, *, host: str | None = None, port: int | None = None,
            root_path: str | None = None, block: bool = True, quiet: bool = False):
-    """Serve the app with login. ``block=False`` returns at once (tests, embedding)."""
-    s = container.settings
+    """Serve the app with login (``auth``: the AuthService). ``block=False`` returns at once
+    (tests, embedding); host, port and root path default to the settings."""
+    s = settings
     return demo.queue(default_concurrency_limit=4).launch(
         server_name=host or s.host, server_port=port or s.port,
         root_path=root_path if root_path is not None else s.root_path,
-        auth=container.auth.gradio_auth, auth_message="请使用学法账号登录（账号由管理员创建）。",
+        auth=auth.gradio_auth, auth_message="请使用学法账号登录（账号由管理员创建）。",
         theme=theme(), css=CSS, prevent_thread_lock=not block, quiet=quiet, show_error=True,
         ssr_mode=False, footer_links=[], max_file_size=s.max_file_bytes, favicon_path=None,
         allowed_paths=[], pwa=False, mcp_server=False, enable_monitoring=False,

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import gradio as gr
 
 from assistant.answer.types import Answer
-from assistant.library.library_service import LibraryService
 from assistant.search.types import SearchFilters
 from assistant.web import render
 from assistant.web.common import current_user, esc, ui_errors
@@ -84,9 +83,12 @@ def final_text(answer: Answer, items: list[dict]) -> str:
 
 
 class ChatTab:
-    def __init__(self, container):
-        self.c = container
-        self.library = LibraryService(container.store)
+    def __init__(self, answerer, conversations, questions, library, auth):
+        self.answerer = answerer
+        self.conversations = conversations
+        self.questions = questions
+        self.library = library
+        self.auth = auth
         self.view: ChatView | None = None
 
     # ---- handlers ------------------------------------------------------------------------------
@@ -104,22 +106,22 @@ class ChatTab:
     def send(self, question: str, history: list, conv_id: str, scope: str, laws: list[str],
              request: gr.Request):
         """Stream an answer. Yields (chatbot, cards, conv_id, conversations, textbox)."""
-        user = current_user(self.c, request)
+        user = current_user(self.auth, request)
         question = (question or "").strip()
         if not question:
             raise gr.Error("请输入问题。")
         filters = self.filters(scope, laws)
-        conv = self.c.conversations.get(user.id, conv_id) if conv_id else None
+        conv = self.conversations.get(user.id, conv_id) if conv_id else None
         if conv is None:
-            conv = self.c.conversations.create(user.id, title=question)
-        turns = self.c.conversations.turns(user.id, conv.id)
+            conv = self.conversations.create(user.id, title=question)
+        turns = self.conversations.turns(user.id, conv.id)
         history = list(history or []) + [{"role": "user", "content": question},
                                          {"role": "assistant", "content": "正在检索条文……"}]
         keep = gr.skip()
         yield history, keep, conv.id, keep, ""
         text = ""
         answer: Answer | None = None
-        for part in self.c.answerer.ask_stream(question, turns, filters):
+        for part in self.answerer.ask_stream(question, turns, filters):
             if isinstance(part, Answer):
                 answer = part
                 break
@@ -130,24 +132,24 @@ class ChatTab:
         items = answer_items(answer)
         shown = final_text(answer, items)
         history[-1] = {"role": "assistant", "content": shown}
-        self.c.conversations.add_exchange(user.id, conv.id, question, answer, shown, items)
+        self.conversations.add_exchange(user.id, conv.id, question, answer, shown, items)
         yield (history, render.cards(items, "没有找到可引用的条文。"), conv.id,
                self._conversation_choices(user.id, conv.id), "")
 
     @ui_errors
     def new_conversation(self, request: gr.Request):
-        user = current_user(self.c, request)
+        user = current_user(self.auth, request)
         return [], render.cards([], EMPTY_CARDS), "", self._conversation_choices(user.id, None)
 
     @ui_errors
     def open_conversation(self, conv_id: str, request: gr.Request):
-        user = current_user(self.c, request)
+        user = current_user(self.auth, request)
         if not conv_id:
             return gr.skip(), gr.skip(), gr.skip()
-        conv = self.c.conversations.get(user.id, conv_id)
+        conv = self.conversations.get(user.id, conv_id)
         if conv is None:  # not this user's (or deleted): show nothing of it
             raise gr.Error("找不到这个对话。")
-        messages = self.c.conversations.messages(user.id, conv.id)
+        messages = self.conversations.messages(user.id, conv.id)
         history = [{"role": m.role, "content": m.content} for m in messages]
         last = next((m for m in reversed(messages) if m.role == "assistant"), None)
         cards = render.cards(last.items if last else [], EMPTY_CARDS)
@@ -155,23 +157,23 @@ class ChatTab:
 
     @ui_errors
     def delete_conversation(self, conv_id: str, request: gr.Request):
-        user = current_user(self.c, request)
+        user = current_user(self.auth, request)
         if conv_id:
-            self.c.conversations.delete(user.id, conv_id)
+            self.conversations.delete(user.id, conv_id)
         return [], render.cards([], EMPTY_CARDS), "", self._conversation_choices(user.id, None)
 
     @ui_errors
     def load(self, request: gr.Request):
         """Per session: the user's conversations and the law titles for the scope picker."""
-        user = current_user(self.c, request)
+        user = current_user(self.auth, request)
         titles = [d.title for d in self.library.documents()]
         return self._conversation_choices(user.id, None), gr.Dropdown(choices=titles)
 
     @ui_errors
     def feedback_choices(self, conv_id: str, request: gr.Request):
         """After an answer: offer its cited articles for 「这条解答了我的问题」."""
-        user = current_user(self.c, request)
-        messages = self.c.conversations.messages(user.id, conv_id) if conv_id else []
+        user = current_user(self.auth, request)
+        messages = self.conversations.messages(user.id, conv_id) if conv_id else []
         last = next((m for m in reversed(messages) if m.role == "assistant"), None)
         choices = [(f"《{short_name(i['law'])}》{i['article']}", int(i["article_id"]))
                    for i in (last.items if last else []) if i.get("article_id") is not None]
@@ -182,21 +184,21 @@ class ChatTab:
     def mark_helpful(self, conv_id: str, article_id, request: gr.Request):
         """Remember (last question, article) in the question bank: similar questions later
         find this article sooner (source "feedback"; admins see and delete such rows)."""
-        user = current_user(self.c, request)
+        user = current_user(self.auth, request)
         if not article_id:
             raise gr.Error("请先选择是哪一条解答了你的问题。")
-        messages = self.c.conversations.messages(user.id, conv_id) if conv_id else []
+        messages = self.conversations.messages(user.id, conv_id) if conv_id else []
         question = next((m.content for m in reversed(messages) if m.role == "user"), "")
         last = next((m for m in reversed(messages) if m.role == "assistant"), None)
         cited = {int(i["article_id"]) for i in (last.items if last else []) if i.get("article_id") is not None}
         if not question or int(article_id) not in cited:
             raise gr.Error("只能标记最近一次回答所引用的条文。")
-        q = self.c.questions.add_feedback(int(article_id), question, user=user.name)
+        q = self.questions.add_feedback(int(article_id), question, user=user.name)
         gr.Info(f"已记录：《{short_name(q.law)}》{q.article} 解答了这个问题。以后类似的问题会更快找到它。")
         return gr.Dropdown(value=None)
 
     def _conversation_choices(self, user_id: int, selected: str | None):
-        convs = self.c.conversations.list(user_id, limit=50)
+        convs = self.conversations.list(user_id, limit=50)
         choices = [(f"{c.title}（{c.updated_at[5:16].replace('T', ' ')}）", c.id) for c in convs]
         return gr.Radio(choices=choices, value=selected)
 
@@ -212,8 +214,8 @@ class ChatTab:
                 with gr.Row():
                     scope = gr.Radio([SCOPE_ALL, SCOPE_LAWS, SCOPE_INTERNAL], value=SCOPE_ALL,
                                      label="查找范围", elem_id="chat-scope", scale=2)
-                    laws = gr.Dropdown(label="指定法规（可多选）", multiselect=True, choices=[], allow_custom_value=True,
-                                       visible=False, elem_id="chat-laws", scale=2)
+                    laws = gr.Dropdown(label="指定法规（可多选）", multiselect=True, choices=[],
+                                       allow_custom_value=True, visible=False, elem_id="chat-laws", scale=2)
                 chatbot = gr.Chatbot(label="问答", show_label=False, height=520, elem_id="chat-bot", buttons=["copy"],
                                      placeholder=PLACEHOLDER,
                                      feedback_options=None, layout="panel")
@@ -227,8 +229,8 @@ class ChatTab:
                                           allow_custom_value=True)  # checked against the answer server-side
                     mark = gr.Button("👍 有用", visible=False, size="sm", scale=1, elem_id="chat-mark")
             with gr.Column(scale=3, min_width=280):
-                cards = gr.HTML(render.cards([], EMPTY_CARDS), label="引用条文", show_label=True, container=True, elem_id="chat-cards",
-                                js_on_load=render.CARD_CLICK_JS, max_height=700)
+                cards = gr.HTML(render.cards([], EMPTY_CARDS), label="引用条文", show_label=True, container=True,
+                                elem_id="chat-cards", js_on_load=render.CARD_CLICK_JS, max_height=700)
 
         scope.change(lambda s: gr.Dropdown(visible=s == SCOPE_LAWS), scope, laws, api_visibility="private",
                      queue=False)

@@ -19,7 +19,7 @@ STATUS_CLASS = {"现行有效": "ok", "尚未生效": "info", "已被修改": "w
 
 
 # ---- who is asking ---------------------------------------------------------------------
-def current_user(container, request: gr.Request | None):
+def current_user(auth, request: gr.Request | None):
     """The logged-in user, looked up in the database on every call.
 
     The name comes from gradio's session cookie (set by ``/login`` through our ``auth=``
@@ -30,16 +30,16 @@ def current_user(container, request: gr.Request | None):
     if not name:
         raise PermissionDeniedError("请先登录。")
     try:
-        return container.auth.get_user(name)
+        return auth.get_user(name)
     except NotFoundError:
         raise PermissionDeniedError("该账号已不存在，请重新登录。") from None
 
 
-def admin_user(container, request: gr.Request | None):
+def admin_user(auth, request: gr.Request | None):
     """The logged-in user if an admin; PermissionDeniedError otherwise (server-side check)."""
     from assistant.accounts.auth_service import require_admin
 
-    user = current_user(container, request)
+    user = current_user(auth, request)
     require_admin(user)
     return user
 

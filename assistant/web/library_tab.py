@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import gradio as gr
 
-from assistant.library.library_service import LibraryService
 from assistant.search.types import SearchFilters
 from assistant.web import render
 from assistant.web.common import current_user, esc, ui_errors
@@ -35,16 +34,17 @@ class LibraryView:
 
 
 class LibraryTab:
-    def __init__(self, container):
-        self.c = container
-        self.library = LibraryService(container.store)
+    def __init__(self, library, search, auth):
+        self.library = library
+        self.search = search
+        self.auth = auth
         self.view: LibraryView | None = None
 
     # ---- handlers (plain methods: tested directly and through gradio_client) ----------------
     @ui_errors
     def list_documents(self, query: str, doc_type: str, include_history: bool,
                        request: gr.Request):
-        current_user(self.c, request)
+        current_user(self.auth, request)
         docs = self.library.documents(query=query or "", doc_type=None if doc_type in (None, "", ALL) else doc_type,
                                       include_history=bool(include_history))
         rows = [[short_name(d.title) + ("" if d.is_current else f"（{d.version or '历史'}版）"), d.doc_type,
@@ -53,7 +53,7 @@ class LibraryTab:
 
     @ui_errors
     def select_document(self, doc_ids: list[str], evt: gr.SelectData, request: gr.Request):
-        current_user(self.c, request)
+        current_user(self.auth, request)
         row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
         if not doc_ids or row is None or not 0 <= int(row) < len(doc_ids):
             raise gr.Error("请先检索并选择一部法规。")
@@ -61,7 +61,7 @@ class LibraryTab:
 
     @ui_errors
     def open_document(self, doc_id: str, chapter: str | None, request: gr.Request):
-        current_user(self.c, request)
+        current_user(self.auth, request)
         if not doc_id:
             raise gr.Error("请选择一部法规。")
         return self._open(doc_id, None if chapter in (None, "", ALL_CHAPTERS) else chapter, None)
@@ -69,7 +69,7 @@ class LibraryTab:
     @ui_errors
     def open_article(self, article_id: int, request: gr.Request):
         """The whole law, scrolled to (and highlighting) one article."""
-        current_user(self.c, request)
+        current_user(self.auth, request)
         article, doc = self.library.article_by_id(int(article_id))
         return self._open(doc.id, None, article.id)
 
@@ -84,12 +84,12 @@ class LibraryTab:
 
     @ui_errors
     def search_articles(self, query: str, scope: str, request: gr.Request) -> str:
-        current_user(self.c, request)
+        current_user(self.auth, request)
         query = (query or "").strip()
         if not query:
             return render.cards([], "请输入要检索的内容，例如：涉密载体 / 个人信息 / 第二十一条。")
         filters = SearchFilters(scope=SCOPES.get(scope, "all"))
-        result = self.c.search.search(query, top_k=10, filters=filters)
+        result = self.search.search(query, top_k=10, filters=filters)
         notes = "".join(f'<div class="xf-notice xf-warn">{esc(m)}</div>' for m in result.missing)
         return notes + render.cards([render.hit_item(h) for h in result.hits],
                                     "没有找到相关条文，换个说法试试。")

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 import gradio as gr
 
-from assistant.library.library_service import LibraryService
 from assistant.quiz.types import QTYPES, QuizScope
 from assistant.web import render
 from assistant.web.common import current_user, esc, paragraphs_html, ui_errors
@@ -87,27 +86,25 @@ def shown_response(q, response) -> str:
 
 
 class PracticeTab:
-    def __init__(self, container):
-        self.c = container
-        self.library = LibraryService(container.store)
+    def __init__(self, quiz, learning, library, auth):
+        self.quiz = quiz
+        self.learning = learning
+        self.library = library
+        self.auth = auth
         self.view: PracticeView | None = None
-
-    @property
-    def learning(self):
-        return self.c.learning
 
     # ---- starting ------------------------------------------------------------------------------
     @ui_errors
     def start(self, mode: str, laws: list[str], chapters: str, types: list[str], n: float,
               minutes: float, request: gr.Request):
-        user = current_user(self.c, request)
+        user = current_user(self.auth, request)
         n = int(n or 10)
         if not 1 <= n <= 100:
             raise XuefaError("题量应在 1–100 之间。")
         scope = QuizScope(laws=list(laws or []),
                           chapters=[c for c in (chapters or "").replace("，", ",").split(",") if c.strip()])
         exam = mode == MODE_EXAM
-        questions = self.c.quiz.generate(scope, n, list(types or []) or None, exam=exam, shuffle=exam)
+        questions = self.quiz.generate(scope, n, list(types or []) or None, exam=exam, shuffle=exam)
         if not questions:
             raise XuefaError("所选范围内没有生成出题目，请换一部法规或放宽题型。")
         if exam:
@@ -140,7 +137,7 @@ class PracticeTab:
 
     @ui_errors
     def answer(self, state: dict, choice, choices, blank, request: gr.Request):
-        user = current_user(self.c, request)
+        user = current_user(self.auth, request)
         session = self._session(user, state)
         q = session.current
         if q is None:
@@ -152,7 +149,7 @@ class PracticeTab:
 
     @ui_errors
     def give_up(self, state: dict, request: gr.Request):
-        user = current_user(self.c, request)
+        user = current_user(self.auth, request)
         session = self._session(user, state)
         if session.current is None:
             return self._practice_done(session, state)
@@ -190,7 +187,7 @@ class PracticeTab:
 
     @ui_errors
     def next_question(self, state: dict, request: gr.Request):
-        user = current_user(self.c, request)
+        user = current_user(self.auth, request)
         session = self._session(user, state)
         if session.finished:
             return self._practice_done(session, state)
@@ -198,7 +195,7 @@ class PracticeTab:
 
     @ui_errors
     def finish(self, state: dict, request: gr.Request):
-        user = current_user(self.c, request)
+        user = current_user(self.auth, request)
         if state and state.get("kind") == "exam":
             return self.hand_in(state, None, None, None, request)
         session = self._session(user, state)
@@ -249,7 +246,8 @@ class PracticeTab:
         summary = session.finish() if early or not session.finished else session.summary
         wrong = summary.answered - summary.correct
         html = (f'<div class="xf-feedback"><div class="xf-score">{summary.correct} / {summary.answered}</div>'
-                f'<p>{SESSION_NAMES.get(state.get("kind"), "练习")}结束：共 {summary.total} 题，作答 {summary.answered} 题，'
+                f'<p>{SESSION_NAMES.get(state.get("kind"), "练习")}结束：'
+                f'共 {summary.total} 题，作答 {summary.answered} 题，'
                 f'答对 {summary.correct} 题（正确率 {summary.accuracy:.0%}）。'
                 + (f"答错的 {wrong} 题已加入错题本，可在「错题本与进度」中重做。" if wrong else "") + "</p></div>")
         return self._finished_view(html)
@@ -283,8 +281,9 @@ class PracticeTab:
         updates.update({
             v.setup: gr.Group(visible=False), v.run: gr.Group(visible=True),
             v.clock: gr.HTML(f'<div class="xf-notice xf-info" data-deadline="{deadline}">剩余时间</div>', visible=True),
-            v.progress: (f"**模拟考试**　已作答 {answered} / {len(mock.questions)} 题　满分 {mock.exam.total_points:g}，"
-                         f"{mock.exam.pass_mark:g} 分及格" + (f"\n\n{note}" if note else "")),
+            v.progress: (f"**模拟考试**　已作答 {answered} / {len(mock.questions)} 题　"
+                         f"满分 {mock.exam.total_points:g}，{mock.exam.pass_mark:g} 分及格"
+                         + (f"\n\n{note}" if note else "")),
             v.submit: gr.Button(visible=False), v.skip: gr.Button(visible=False),
             v.feedback: gr.HTML("", visible=False), v.next: gr.Button(visible=False),
             v.prev: gr.Button(visible=pos > 0), v.forward: gr.Button(visible=pos < len(mock.questions) - 1),
@@ -302,7 +301,7 @@ class PracticeTab:
 
     @ui_errors
     def move(self, state: dict, choice, choices, blank, step: int, request: gr.Request):
-        user = current_user(self.c, request)
+        user = current_user(self.auth, request)
         mock = self._exam(user, state)
         self._save(mock, state, choice, choices, blank)
         return self._exam_view(mock, {**state, "pos": int(state.get("pos", 0)) + step})
@@ -317,7 +316,7 @@ class PracticeTab:
 
     @ui_errors
     def hand_in(self, state: dict, choice, choices, blank, request: gr.Request):
-        user = current_user(self.c, request)
+        user = current_user(self.auth, request)
         mock = self._exam(user, state)
         self._save(mock, state, choice, choices, blank)
         mock.submit()
@@ -326,7 +325,7 @@ class PracticeTab:
     @ui_errors
     def tick(self, state: dict, request: gr.Request):
         """Every few seconds during an exam: submits (server side) once the time is over."""
-        user = current_user(self.c, request)
+        user = current_user(self.auth, request)
         if not state or state.get("kind") != "exam":
             return {self.view.timer: gr.Timer(active=False)}
         mock = self._exam(user, state)
@@ -354,7 +353,8 @@ class PracticeTab:
                 + f'<p>正确答案：<b>{esc(q.answer_text)}</b>　你的答案：{esc(shown_response(q, it.response))}'
                 f'　得分：{it.points:g}</p><p class="xf-meta">{esc(q.explanation)}</p></div>')
         html = (f'<div class="xf-feedback"><div class="xf-score">{result.score:g} 分 {verdict}</div>'
-                f'<p>满分 {result.total_points:g}，{result.pass_mark:g} 分及格；答对 {result.correct} / {result.total} 题'
+                f'<p>满分 {result.total_points:g}，{result.pass_mark:g} 分及格；'
+                f'答对 {result.correct} / {result.total} 题'
                 f'（{by_type}）；用时 {used // 60} 分 {used % 60} 秒'
                 + ("（到时自动交卷）" if result.auto_submitted else "") + "。</p>"
                 + (f"<p>答错和未作答的 {len(wrong)} 题已加入错题本，到期复习会出新的变式题。</p>" if wrong else "")
@@ -364,7 +364,7 @@ class PracticeTab:
     # ---- layout ------------------------------------------------------------------------------
     @ui_errors
     def load(self, request: gr.Request):
-        current_user(self.c, request)
+        current_user(self.auth, request)
         return gr.Dropdown(choices=[d.title for d in self.library.documents()])
 
     def build(self) -> PracticeView:
@@ -373,8 +373,8 @@ class PracticeTab:
         with gr.Group(visible=True) as setup:
             with gr.Row():
                 mode = gr.Radio([MODE_PRACTICE, MODE_EXAM], value=MODE_PRACTICE, label="方式", elem_id="practice-mode")
-                laws = gr.Dropdown(label="范围：法规（可多选，留空为全部）", multiselect=True, choices=[], allow_custom_value=True,
-                                   elem_id="practice-laws")
+                laws = gr.Dropdown(label="范围：法规（可多选，留空为全部）", multiselect=True, choices=[],
+                                   allow_custom_value=True, elem_id="practice-laws")
             with gr.Row():
                 chapters = gr.Textbox(label="章节（可选，如：第四章 或 法律责任）", elem_id="practice-chapters")
                 types = gr.CheckboxGroup(list(QTYPES), value=list(QTYPES), label="题型", elem_id="practice-types")

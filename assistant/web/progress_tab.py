@@ -20,13 +20,10 @@ def _short(text: str, n: int = 60) -> str:
 
 
 class ProgressTab:
-    def __init__(self, container):
-        self.c = container
+    def __init__(self, learning, auth):
+        self.learning = learning
+        self.auth = auth
         self.outputs: list = []
-
-    @property
-    def learning(self):
-        return self.c.learning
 
     # ---- data (plain functions of the stats; tested directly) ------------------------------------
     @staticmethod
@@ -66,7 +63,7 @@ class ProgressTab:
     # ---- handlers ---------------------------------------------------------------------------------
     @ui_errors
     def refresh(self, request: gr.Request):
-        user = current_user(self.c, request)
+        user = current_user(self.auth, request)
         stats = self.learning.stats.for_user(user)
         entries = self.learning.wrong_book.entries(user.id)
         rows = [[_short(e.question.stem, 48), e.question.citation, e.question.answer_text, e.wrong_count,
@@ -78,7 +75,7 @@ class ProgressTab:
 
     @ui_errors
     def choose(self, ids: list[str], evt: gr.SelectData, request: gr.Request):
-        current_user(self.c, request)
+        current_user(self.auth, request)
         row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
         if not ids or not 0 <= int(row) < len(ids):
             return "", "未选择"
@@ -86,7 +83,7 @@ class ProgressTab:
 
     @ui_errors
     def remove(self, question_id: str, request: gr.Request):
-        user = current_user(self.c, request)
+        user = current_user(self.auth, request)
         if not question_id:
             raise XuefaError("请先在错题列表中点击选择一道题。")
         if not self.learning.wrong_book.remove(user.id, question_id):
@@ -95,7 +92,7 @@ class ProgressTab:
 
     @ui_errors
     def start_review(self, request: gr.Request):
-        user = current_user(self.c, request)
+        user = current_user(self.auth, request)
         questions = self.learning.review.due_questions(user.id, n=REVIEW_BATCH)
         if not questions:
             raise XuefaError("今天没有到期需要复习的条文。")
@@ -103,7 +100,7 @@ class ProgressTab:
 
     @ui_errors
     def redo_wrong(self, request: gr.Request):
-        user = current_user(self.c, request)
+        user = current_user(self.auth, request)
         questions = self.learning.wrong_book.questions(user.id, n=REDO_BATCH)
         if not questions:
             raise XuefaError("错题本是空的。")

@@ -8,9 +8,8 @@ import re
 import pytest
 
 from answer_fixtures import INJECTION_TITLE, load_cases, off_topic_questions
-from assistant.answer.follow_ups import ChatTurn
 from assistant.answer.llm import SYSTEM_PROMPT
-from assistant.answer.types import NO_EVIDENCE_TEXT, Answer
+from assistant.answer.types import NO_EVIDENCE_TEXT, Answer, ChatTurn
 from assistant.answer.verifier import is_verbatim, quote_spans
 from assistant.search.types import SearchFilters
 from knowledge.errors import NotFoundError

@@ -8,9 +8,8 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from answer_fixtures import INJECTION_TEXT, INJECTION_TITLE
-from assistant.answer.follow_ups import ChatTurn
 from assistant.answer.llm import SYSTEM_PROMPT, LLMAnswerer, format_sources
-from assistant.answer.types import NO_EVIDENCE_TEXT, Answer
+from assistant.answer.types import NO_EVIDENCE_TEXT, Answer, ChatTurn
 from assistant.answer.verifier import Source
 
 QUESTION = "用人单位招用劳动者时可以扣押身份证吗"

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from assistant.cli.main import main
 from assistant.cli.serve import ensure_first_admin, import_bundled_if_empty
+from assistant.library.ingestion_service import IngestionService
 from knowledge.errors import XuefaError
 from web_harness import free_port
 
@@ -90,12 +91,12 @@ def test_bundled_statutes_are_imported_only_into_an_empty_store():
         return SimpleNamespace(laws=2, articles=30, seconds=0.1)
 
     said = []
-    c = SimpleNamespace(store=SimpleNamespace(count_articles=lambda: 0),
-                        ingestion=SimpleNamespace(import_statutes=import_statutes))
-    assert import_bundled_if_empty(c, echo=said.append) is True
+    ingestion = IngestionService(SimpleNamespace(count_articles=lambda: 0), max_file_bytes=1)
+    ingestion.import_statutes = import_statutes
+    assert import_bundled_if_empty(ingestion, echo=said.append) is True
     assert calls == [1] and "已导入 2 部、30 条" in said[-1]
-    c.store = SimpleNamespace(count_articles=lambda: 5)
-    assert import_bundled_if_empty(c, echo=said.append) is False and calls == [1]
+    ingestion.store = SimpleNamespace(count_articles=lambda: 5)
+    assert import_bundled_if_empty(ingestion, echo=said.append) is False and calls == [1]
 
 
 def test_xuefa_serve_process_answers_without_llm(tmp_path):

@@ -119,7 +119,7 @@ def norm(text):
 def test_staff_and_admin_journey(browser):
     app = running_app()
     d = browser
-    lib = __import__("assistant.library.library_service", fromlist=["LibraryService"]).LibraryService(app.container.store)
+    lib = app.container.library
 
     # login page, then staff
     d.get(app.url)

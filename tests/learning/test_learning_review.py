@@ -62,12 +62,13 @@ def test_due_queue_yields_fresh_variants(learning, paper, clock):
 def test_review_cards_follow_a_re_imported_law(records, clock, tmp_path):
     """An admin deletes and re-imports 劳动合同法 (new article ids): due cards follow their
     (law, label) to the new text with their schedule; a vanished article is skipped."""
+    from assistant.library.library_service import LibraryService
     from assistant.quiz.quiz_service import QuizService
     from search_fixtures import make_store, statute_documents
 
     labour = "中华人民共和国劳动合同法"
     store = make_store(tmp_path / "k.db", (labour,))
-    quiz = QuizService(store)
+    quiz = QuizService(store, LibraryService(store))
     learning = LearningService(records, quiz, scheduler=default_scheduler(fuzz=False), clock=clock, tz=UTC)
     user = learning.user("李四")
     questions = quiz.generate(QuizScope(laws=["劳动合同法"]), n=3, seed=5)

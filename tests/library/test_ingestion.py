@@ -101,7 +101,8 @@ def test_bad_files_fail_alone_with_reasons(env, tmp_path):
     (tmp_path / "junk.txt").write_bytes(os.urandom(2048))
     (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
     (tmp_path / "big.txt").write_bytes("第一条 内容。\n".encode() * 200_000)
-    (tmp_path / "law.txt").write_text("某某法\n这是一段没有条文结构的说明文字，长度足够但没有第几条。", encoding="utf-8")
+    (tmp_path / "law.txt").write_text("某某法\n这是一段没有条文结构的说明文字，长度足够但没有第几条。",
+                                      encoding="utf-8")
     outcomes = {Path(o.path).name: o for o in service.ingest_paths([tmp_path], IngestOptions())}
     assert outcomes["good.md"].result == "added"
     for name in ("empty.txt", "junk.txt", "broken.docx", "big.txt", "law.txt"):
@@ -146,7 +147,7 @@ def test_killed_embedding_run_resumes_without_duplicates(tmp_path):
         import time
         from assistant.container import Container
         c = Container()
-        c.dense_indexer.run(on_batch=lambda p: (print(p.done, flush=True), time.sleep(0.2)))
+        c.library.embed(on_batch=lambda p: (print(p.done, flush=True), time.sleep(0.2)))
         """)
     proc = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, text=True)
     first = proc.stdout.readline()  # at least one batch committed

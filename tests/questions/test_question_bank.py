@@ -7,6 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from assistant.library.library_service import LibraryService
 from assistant.questions.question_service import QuestionService
 from assistant.search.hybrid_retriever import RetrievalConfig
 from assistant.search.question_votes import QuestionMatcher
@@ -31,7 +32,7 @@ def env(tmp_path):
     embedder = CachedEmbedder(build_embedder("fake"), EmbeddingCache(tmp_path / "cache.sqlite"))
     matcher = QuestionMatcher(bank, store, embedder)
     search = SearchService(store, lexical, None, questions=matcher)
-    yield store, bank, matcher, search, QuestionService(bank, search)
+    yield store, bank, matcher, search, QuestionService(bank, search, LibraryService(store))
     store.close()
 
 

@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 
+from assistant.library.library_service import LibraryService
 from assistant.quiz.generators import GENERATORS
 from assistant.quiz.neighbours import SearchNeighbors, TokenNeighbors
 from assistant.quiz.quality import QualityChecker, corrupt
@@ -79,9 +80,9 @@ def test_the_checker_catches_broken_questions(raw_questions, quiz_store):
 
 def test_generation_is_deterministic_under_a_seed(quiz_store):
     scope = QuizScope(laws=["网安法"])
-    first = QuizService(quiz_store).generate(scope, n=12, seed=42)
-    again = QuizService(quiz_store).generate(scope, n=12, seed=42)
-    other = QuizService(quiz_store).generate(scope, n=12, seed=43)
+    first = QuizService(quiz_store, LibraryService(quiz_store)).generate(scope, n=12, seed=42)
+    again = QuizService(quiz_store, LibraryService(quiz_store)).generate(scope, n=12, seed=42)
+    other = QuizService(quiz_store, LibraryService(quiz_store)).generate(scope, n=12, seed=43)
     assert [q.to_dict() for q in first] == [q.to_dict() for q in again]
     assert [q.id for q in first] != [q.id for q in other]
 

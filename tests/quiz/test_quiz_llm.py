@@ -11,6 +11,7 @@ from langchain_core.language_models.fake_chat_models import (
 )
 from langchain_core.messages import AIMessage
 
+from assistant.library.library_service import LibraryService
 from assistant.quiz.llm_cases import GENERATOR_NAME, ScenarioGenerator, parse_reply
 from assistant.quiz.quality import QualityChecker
 from assistant.quiz.quiz_service import QuizService
@@ -111,8 +112,8 @@ def test_prompt_is_chinese_and_carries_the_article(art37):
 def test_quiz_service_scenarios(quiz_store, art37):
     article, _doc = art37
     with pytest.raises(ConfigError):
-        QuizService(quiz_store).generate_scenarios(QuizScope(article_ids=[article.id]), 1)
+        QuizService(quiz_store, LibraryService(quiz_store)).generate_scenarios(QuizScope(article_ids=[article.id]), 1)
     model = FakeListChatModel(responses=[reply(item())])
-    service = QuizService(quiz_store, scenarios=ScenarioGenerator(model, max_rounds=1))
+    service = QuizService(quiz_store, LibraryService(quiz_store), scenarios=ScenarioGenerator(model, max_rounds=1))
     report = service.generate_scenarios(QuizScope(article_ids=[article.id]), 1, seed=1)
     assert len(report.questions) == 1 and report.questions[0].stem.startswith("【案例】")

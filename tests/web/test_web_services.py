@@ -148,14 +148,15 @@ def test_handlers_check_the_session_user(tmp_path):
     """Called directly: the user comes from request.username and the role from the DB."""
     from assistant.container import Container
     from assistant.settings import Settings
-    from assistant.web.admin_tab import AdminTab
+    from assistant.web.admin.index_status import IndexStatusSection
     from assistant.web.library_tab import LibraryTab
 
     c = Container(Settings(home=tmp_path / "home", embedder="fake", _env_file=None))
     c.ingestion.import_statutes(names=["网络安全法"])
     c.auth.create_user("boss", "boss-pass-123", role="admin")
     c.auth.create_user("clerk", "clerk-pass-123")
-    admin, lib = AdminTab(c), LibraryTab(c)
+    admin = IndexStatusSection(c.library, c.auth, llm_model=None, embed_in_background=False)
+    lib = LibraryTab(c.library, c.search, c.auth)
     boss, clerk = SimpleNamespace(username="boss"), SimpleNamespace(username="clerk")
     import gradio as gr
 
@@ -176,3 +177,54 @@ def test_handlers_check_the_session_user(tmp_path):
     c.auth.set_role("clerk", "staff")
     with pytest.raises(gr.Error):
         admin.index_status(clerk)
+
+
+# ---- each tab gets only the services it uses -----------------------------------------------------
+TAB_SERVICES = {
+    "ChatTab": ["answerer", "conversations", "questions", "library", "auth"],
+    "PracticeTab": ["quiz", "learning", "library", "auth"],
+    "ProgressTab": ["learning", "auth"],
+    "LibraryTab": ["library", "search", "auth"],
+    "AdminTab": ["library", "ingestion", "questions", "quiz", "auth"],
+}
+
+
+def test_each_tab_is_built_from_only_the_services_it_declares(tmp_path):
+    import dataclasses
+    import inspect
+
+    from assistant.container import Container, Services
+    from assistant.settings import Settings
+    from assistant.web.admin import AdminTab
+    from assistant.web.chat_tab import ChatTab
+    from assistant.web.library_tab import LibraryTab
+    from assistant.web.practice_tab import PracticeTab
+    from assistant.web.progress_tab import ProgressTab
+
+    tabs = {cls.__name__: cls for cls in (ChatTab, PracticeTab, ProgressTab, LibraryTab, AdminTab)}
+    members = {f.name for f in dataclasses.fields(Services)}
+    for name, wanted in TAB_SERVICES.items():
+        params = inspect.signature(tabs[name]).parameters.values()
+        assert [p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD] == wanted
+        assert set(wanted) <= members
+        settings_values = [p.name for p in params if p.kind is p.KEYWORD_ONLY]
+        assert settings_values == ([] if name != "AdminTab" else ["uploads_dir", "embed_in_background", "llm_model"])
+
+    c = Container(Settings(home=tmp_path / "home", embedder="fake", _env_file=None))
+    c.ingestion.import_statutes(names=["网络安全法"])
+    c.auth.create_user("boss", "boss-pass-123", role="admin")
+    boss = SimpleNamespace(username="boss")
+    s = c.services
+
+    def only(name):  # the tab's services and nothing else (no container, no other service)
+        return {k: getattr(s, k) for k in TAB_SERVICES[name]}
+
+    _, laws = ChatTab(**only("ChatTab")).load(boss)
+    assert "中华人民共和国网络安全法" in str(laws.choices)
+    assert "中华人民共和国网络安全法" in str(PracticeTab(**only("PracticeTab")).load(boss).choices)
+    assert ProgressTab(**only("ProgressTab")).refresh(boss)
+    assert "data-article-id" in LibraryTab(**only("LibraryTab")).search_articles("网络运营者", "全部", boss)
+    admin = AdminTab(**only("AdminTab"), uploads_dir=tmp_path / "uploads", embed_in_background=False,
+                     llm_model=None)
+    status, users, docs, _ = admin.initial(boss)
+    assert "已向量化" in status and ["boss", "管理员"] in users and docs[0][0] == "中华人民共和国网络安全法"
