@@ -71,21 +71,6 @@ def _with_wan(n: int) -> str:
     return int_to_cn(high) + "万" + rest
 
 
-_LABEL_RE = re.compile(rf"^第([{NUMERAL_CHARS}]+)条(?:之([{NUMERAL_CHARS}]+))?$")
-
-
-def parse_article_label(label: str) -> tuple[int, int] | None:
-    """'第十条之一' -> (10, 1); '第10条' -> (10, 0); anything else -> None."""
-    m = _LABEL_RE.match((label or "").strip().replace(" ", ""))
-    if not m:
-        return None
-    number = cn_to_int(m.group(1))
-    sub = cn_to_int(m.group(2)) if m.group(2) else 0
-    if number is None or sub is None:
-        return None
-    return number, sub
-
-
 def article_label(number: int, sub: int = 0) -> str:
     """(10, 1) -> '第十条之一'."""
     label = f"第{int_to_cn(number)}条"
