@@ -33,10 +33,11 @@ from dataclasses import dataclass, field
 
 from ingest.splitter import SplitResult, split_text
 from ingest.statute_text import WHOLE_TEXT, reconstruct_law_text, source_label
-from knowledge.legal.numerals import cn_to_int, parse_article_label
+from knowledge.legal.citations import parse_article_label
+from knowledge.legal.numerals import NUMERAL, cn_to_int
 
 VARIANTS = ("plain", "noisy")
-_HEADING_LINE = re.compile(r"^第[零〇一二三四五六七八九十百千0-9]+(?:分编|编|章|节)\s*[^。；，：,;:]{1,38}$")
+_HEADING_LINE = re.compile(rf"^第{NUMERAL}(?:分编|编|章|节)\s*[^。；，：,;:]{{1,38}}$")
 _SQUASH = re.compile(r"[\s：:]+")
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from knowledge.legal.numerals import cn_to_int
+from knowledge.legal.numerals import NUMERAL_CHARS, cn_to_int
 
-_NUM = "0-9０-９零〇○一二两三四五六七八九十百千"
+_NUM = NUMERAL_CHARS
 _DATE = (
     r"(?P<y>[0-9０-９]{4}|[〇○Ｏ零一二三四五六七八九]{4})\s*年\s*"
     r"(?P<m>[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*"

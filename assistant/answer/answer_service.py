@@ -42,9 +42,10 @@ from assistant.answer.types import (
     RetrievalTrace,
     TraceHit,
 )
-from assistant.answer.verifier import ARTICLE_RE, CitationVerifier, Source
+from assistant.answer.verifier import CitationVerifier, Source
 from assistant.search.types import Hit, SearchFilters, SearchResult
 from knowledge.errors import BackendError, NotFoundError
+from knowledge.legal.citations import CITED_ARTICLE_RE
 from knowledge.legal.law_names import short_name
 from knowledge.store.article_store import ArticleStore
 
@@ -163,7 +164,7 @@ class AnswerService:
         return filters
 
     def _topic(self, text: str) -> str:
-        return self.verifier.finder().strip(ARTICLE_RE.sub(" ", text))
+        return self.verifier.finder().strip(CITED_ARTICLE_RE.sub(" ", text))
 
     def _with_references(self, question: str, rewrite: Rewrite, result: SearchResult) -> tuple[list[Hit], list[str]]:
         """The search hits with every explicitly asked article first (looked up exactly)."""

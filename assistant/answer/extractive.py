@@ -25,9 +25,10 @@ from assistant.answer.terms import (
 )
 from assistant.search.types import Hit
 from knowledge.legal.law_names import short_name
+from knowledge.legal.numerals import NUMERAL
 
 _ITEM_RE = re.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]")
-_NUMBER_RE = re.compile(r"[0-9０-９零一二两三四五六七八九十百千万]+\s*(?:日|天|个月|月|年|元|倍|小时|周|工作日)")
+_NUMBER_RE = re.compile(rf"{NUMERAL}\s*(?:日|天|个月|月|年|元|倍|小时|周|工作日)")
 _SENT_END = "。；！？"
 
 LEADS = {

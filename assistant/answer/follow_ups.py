@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from assistant.answer.terms import LawMentionFinder, precise_terms, strip_punct
+from assistant.answer.terms import precise_terms, strip_punct
 from assistant.answer.types import ChatTurn
-from knowledge.legal.law_names import short_name
+from knowledge.legal.citations import CITED_ARTICLE_RE
+from knowledge.legal.law_names import LawMentionFinder, short_name
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,6 @@ _ELLIPTIC_START = ("那么", "那如果", "那要是", "那", "这个", "这种"
 _ELLIPTIC_ANY = ("这个", "那个", "这种", "那种", "这样", "该法", "此法", "本法", "这部法", "这条", "该条",
                  "上面", "刚才", "前面", "上述", "它", "他们", "其中", "这些", "那些")
 _LEADING_FILLER = re.compile(r"^(?:那么|那如果|那要是|那|然后|还有|另外|再问一下|请问)[，,\s]*")
-_ARTICLE_REF = re.compile(r"第\s*[0-9０-９零〇一二两三四五六七八九十百千万]+\s*条")
 SHORT_CHARS = 12  # a question this short (punctuation removed) rarely stands alone
 TOPIC_TERMS = 3
 
@@ -116,7 +116,7 @@ class QuestionRewriter:
             return Rewrite(question, question)
         finder = self._finder()
         named = finder.titles_in(question)
-        if named and _ARTICLE_REF.search(question):  # 《X》第N条: complete by itself
+        if named and CITED_ARTICLE_RE.search(question):  # 《X》第N条: complete by itself
             return Rewrite(question, question, law=named[0])
         follow_up = self.is_follow_up(question, finder)
         if not follow_up:

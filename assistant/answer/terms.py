@@ -1,7 +1,6 @@
 """Words of a question and of legal text: jieba tokens, what the question asks for (deadline,
-amount, penalty, responsible body, permission, an article's text), law names mentioned, and
-document frequencies over the store (to weigh terms). Shared by the rewriter, the extractive
-answerer and the no-evidence check."""
+amount, penalty, responsible body, permission, an article's text), and document frequencies
+over the store (to weigh terms). Shared by the rewriter, the extractive answerer and the no-evidence check."""
 from __future__ import annotations
 
 import json
@@ -13,6 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
+
+from knowledge.legal.citations import CITED_ARTICLE_RE
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,6 @@ INTENTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # "…可以…吗": a yes/no question about what is allowed or required
 _PERMISSION_YES_NO = re.compile(r"(?:可以|必须|允许|需要|应当|能|禁止|要|得).{0,30}[吗么][？?！!。]?\s*$")
 
-_ARTICLE_ASK = re.compile(r"第[0-9０-９零〇一二两三四五六七八九十百千万]+条")
 _PUNCT = re.compile(r"[\s，。；：？！、,.;:?!（）()《》〈〉<>【】\[\]“”\"'‘’「」『』…—\-·]+")
 _WORDLIKE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
@@ -136,71 +136,11 @@ def question_intent(question: str) -> QuestionIntent:
     if "permission" not in kinds and _PERMISSION_YES_NO.search(q):
         kinds.append("permission")
         kinds.sort(key=list(INTENTS).index)
-    return QuestionIntent(kinds=kinds, asks_article=bool(_ARTICLE_ASK.search(q)))
+    return QuestionIntent(kinds=kinds, asks_article=bool(CITED_ARTICLE_RE.search(q)))
 
 
 def strip_punct(text: str) -> str:
     return _PUNCT.sub("", text or "")
-
-
-LAW_NAME_ENDINGS = ("法", "法典", "条例", "规定", "办法", "决定", "细则", "章程", "准则", "规则", "纲要",
-                    "解释", "修正案", "意见", "通知", "制度", "规范", "守则")
-
-
-class LawMentionFinder:
-    """Finds law names (full titles, short titles, aliases, 《》-quoted) inside free text."""
-
-    def __init__(self, titles: Iterable[str]):
-        from knowledge.legal.law_names import LawNameResolver
-
-        self.resolver = LawNameResolver(titles)
-        # unbracketed, only names that read as a law's name: the aliases 行政处罚, 劳动合同 are
-        # also ordinary terms (行政处罚的种类) and must stay part of the question's topic
-        names = {k: v for k, v in self.resolver.names().items()
-                 if len(k) >= 2 and k.endswith(LAW_NAME_ENDINGS)}
-        self._names = sorted(names.items(), key=lambda kv: -len(kv[0]))
-
-    def find(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, full title) of each mention, longest names first, non-overlapping."""
-        low = (text or "").lower()
-        taken = [False] * len(low)
-        out: list[tuple[int, int, str]] = []
-        for m in re.finditer(r"《([^》\n]{1,60})》", text or ""):
-            title = self.resolver.resolve(m.group(1))
-            if title:
-                out.append((m.start(), m.end(), title))
-                for i in range(m.start(), m.end()):
-                    taken[i] = True
-        for name, title in self._names:
-            start = 0
-            while True:
-                i = low.find(name, start)
-                if i < 0:
-                    break
-                j = i + len(name)
-                if not any(taken[i:j]):
-                    out.append((i, j, title))
-                    for k in range(i, j):
-                        taken[k] = True
-                start = j
-        out.sort()
-        return out
-
-    def titles_in(self, text: str) -> list[str]:
-        return list(dict.fromkeys(t for _, _, t in self.find(text)))
-
-    def strip(self, text: str) -> str:
-        """``text`` without the law names in it (they scope a search, they are not its topic)."""
-        spans = self.find(text)
-        if not spans:
-            return text
-        out, last = [], 0
-        for i, j, _ in spans:
-            out.append(text[last:i])
-            out.append(" ")
-            last = j
-        out.append(text[last:])
-        return "".join(out)
 
 
 class TermStats:

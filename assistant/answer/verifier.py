@@ -17,26 +17,19 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable
 
-from assistant.answer.terms import LawMentionFinder
 from assistant.answer.types import IN_FORCE, Citation, Flag
-from knowledge.errors import NotFoundError
+from knowledge.errors import NotFoundError, XuefaError
+from knowledge.legal.citations import ANSWER_POLICY, CitationLinker, parse_article_ref
 from knowledge.legal.documents import Article, Document
-from knowledge.legal.law_names import short_name
-from knowledge.legal.numerals import article_label, cn_to_int
+from knowledge.legal.law_names import LawMentionFinder, short_name
+from knowledge.legal.numerals import article_label
 from knowledge.legal.text_match import appear_in_order
 from knowledge.store.article_store import ArticleStore
 
-_NUM = r"[0-9０-９零〇○一二两三四五六七八九十百千万]+"
-ARTICLE_RE = re.compile(rf"第\s*({_NUM})\s*条(?:\s*之\s*({_NUM}))?")
-_CLAUSE_RE = re.compile(rf"\s*第\s*[（(]?\s*{_NUM}\s*[)）]?\s*[款项目]")
-_LIST_SEP_RE = re.compile(r"\s*(?:、|，|,|和|及|与|或|或者|以及|至|到|-|—|～|~)\s*")
-_THIS_LAW_RE = re.compile(r"(?:本法|该法|同法|此法|上述法律|这部法律?)\s*$")
 _SOURCE_RE = re.compile(r"[\[［【]\s*(\d{1,3}(?:\s*[,，、;；]\s*\d{1,3})*)\s*[\]］】]")
-_BRACKETED_RE = re.compile(r"《([^》\n]{1,60})》")
-_ITEM_RE = re.compile(r"([一二三四五六七八九十百]+)、")
 QUOTE_PAIRS = {"「": "」", "“": "”", '"': '"', "『": "』"}
 _ASCII_TO_FULL = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？",
                                 "!": "！"})
@@ -140,6 +133,7 @@ class CitationVerifier:
     def __init__(self, store: ArticleStore):
         self.store = store
         self._finder: LawMentionFinder | None = None
+        self._linker: CitationLinker | None = None
         self._finder_version = -1
         self._docs: dict[str, list[Document]] = {}
 
@@ -152,6 +146,7 @@ class CitationVerifier:
             for d in docs:
                 self._docs.setdefault(d.title, []).append(d)
             self._finder = LawMentionFinder(self._docs)
+            self._linker = CitationLinker(self._finder, ANSWER_POLICY)
             self._finder_version = version
         return self._finder
 
@@ -187,74 +182,31 @@ class CitationVerifier:
         return VerificationResult(out, s.citations(), list(s.flags))
 
     def find_references(self, text: str, last_title: str | None = None) -> list[_Ref]:
-        """Every 《X》第N条-style reference outside quotations (not resolved to articles yet)."""
-        masked = _mask_quotes(text)
-        finder = self.finder()
-        anchors: list[tuple[int, int, str, str | None]] = []  # start, end, raw name, title
-        for m in _BRACKETED_RE.finditer(masked):
-            anchors.append((m.start(), m.end(), m.group(1), finder.resolver.resolve(m.group(1))))
-        bracketed = [(a, b) for a, b, _, _ in anchors]
-        for i, j, title in finder.find(masked):
-            if not any(a <= i < b for a, b in bracketed):
-                anchors.append((i, j, masked[i:j], title))
-        anchor_by_end = {}
-        for a in anchors:
-            anchor_by_end.setdefault(a[1], a)
-        refs: list[_Ref] = []
-        prev: _Ref | None = None
-        for m in ARTICLE_RE.finditer(masked):
-            number = cn_to_int(m.group(1))
-            sub = cn_to_int(m.group(2)) if m.group(2) else 0
-            start = m.start()
-            law_raw, title, ref_start, listed = None, None, start, False
-            gap = re.search(r"(?:的|\s)*$", masked[:start])
-            anchor = anchor_by_end.get(gap.start()) if gap else None
-            if anchor is not None:
-                law_raw, title, ref_start = anchor[2], anchor[3], anchor[0]
-            elif prev is not None and _continues_list(masked[prev.end:start]):
-                law_raw, title, listed = prev.law_raw, prev.title, True
-            else:
-                this = _THIS_LAW_RE.search(masked[max(0, start - 8):start])
-                title = (prev.title if prev else None) or last_title
-                if this and title:
-                    law_raw = short_name(title)
-                    ref_start = start - len(this.group(0))
-                else:
-                    continue  # a bare 第N条 with no law: nothing to resolve it against
-            end = m.end()
-            clause = _CLAUSE_RE.match(masked, end)
-            while clause:
-                end = clause.end()
-                clause = _CLAUSE_RE.match(masked, end)
-            ref = _Ref(start=ref_start, end=end, raw=text[ref_start:end], law_raw=law_raw or "",
-                       title=title, number=number, sub=sub or 0, listed=listed)
-            refs.append(ref)
-            prev = ref
-            if title:
-                last_title = title
-        # items of decisions and amendments, labelled 一、 二、 in the store: 《X》九、
-        for a_start, a_end, raw_name, title in anchors:
-            m = _ITEM_RE.match(masked, a_end)
-            if m and title is not None:
-                refs.append(_Ref(start=a_start, end=m.end(), raw=text[a_start:m.end()], law_raw=raw_name,
-                                 title=title, number=cn_to_int(m.group(1)), sub=0, item=True))
-        refs.sort(key=lambda r: r.start)
-        return refs
-
-
-def _continues_list(between: str) -> bool:
-    """Is the text between two 第N条 a list separator (、 和 至...) possibly after 第N款?"""
-    rest = _CLAUSE_RE.sub("", between)
-    return bool(_LIST_SEP_RE.fullmatch(rest)) if rest else True
+        """Every 《X》第N条-style reference outside quotations (not resolved to articles yet);
+        ``last_title`` is the law 本法 means until the text names one."""
+        self.finder()
+        return [_Ref(start=c.start, end=c.end, raw=text[c.start:c.end], law_raw=c.law_name, title=c.title,
+                     number=c.number, sub=c.sub, listed=c.listed, item=c.item)
+                for c in self._linker.link(_mask_quotes(text), last_title=last_title)]
 
 
 def _mask_quotes(text: str) -> str:
+    """Quotations blanked out (same length): what is quoted is checked as a quote, not cited."""
     chars = list(text)
     for a, b in quote_spans(text):
         for k in range(a, b):
             if chars[k] != "\n":
                 chars[k] = "\u3000"
     return "".join(chars)
+
+
+@dataclass
+class _Segment:
+    """One segment being checked: its text, the edits to make, the citations resolved in it."""
+
+    text: str
+    edits: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, replacement)
+    resolved: list[tuple[int, int, Article, Document, str]] = field(default_factory=list)  # quotes' anchors
 
 
 class VerificationSession:
@@ -316,83 +268,73 @@ class VerificationSession:
         return self._citations[key]
 
     def _check(self, segment: str) -> str:
+        """``segment`` as shown: each citation, source marker and quotation in it checked."""
         if self._grams and _leaks(segment, self._grams):
-            self._flag(Flag("prompt_leak", "回答中出现了系统指令的内容，已删除该段。"))
-            return "〔已删除一段疑似系统指令的内容〕" + ("\n" if segment.endswith("\n") else "")
-        edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
-        resolved: list[tuple[int, int, Article, Document, str]] = []  # anchors for quotes
-        # [n] markers
-        for m in _SOURCE_RE.finditer(segment):
-            if _inside_quote(segment, m.start()):
+            return self._prompt_leak(segment)
+        seg = _Segment(segment)
+        self._check_source_markers(seg)
+        for ref in self.v.find_references(segment, self._last_title):
+            self._check_reference(ref, seg)
+        seg.resolved.sort(key=lambda r: r[0])
+        for a, b in quote_spans(segment):
+            self._check_quote(a, b, seg)
+        if seg.resolved:
+            last = seg.resolved[-1]
+            self._last_article = (last[2], last[3])
+        return _apply(segment, seg.edits)
+
+    def _prompt_leak(self, segment: str) -> str:
+        self._flag(Flag("prompt_leak", "回答中出现了系统指令的内容，已删除该段。"))
+        return "〔已删除一段疑似系统指令的内容〕" + ("\n" if segment.endswith("\n") else "")
+
+    def _check_source_markers(self, seg: _Segment) -> None:
+        """[n]: the source given as n, or flagged and removed when no source n was given."""
+        for m in _SOURCE_RE.finditer(seg.text):
+            if _inside_quote(seg.text, m.start()):
                 continue
             nums = [int(x) for x in re.split(r"[,，、;；\s]+", m.group(1)) if x]
             good = [n for n in nums if n in self.sources]
-            bad = [n for n in nums if n not in self.sources]
-            for n in bad:
-                self._flag(Flag("bad_source", f"引用了不存在的来源 [{n}]，已删除。", citation=f"[{n}]"))
+            self._bad_sources(m, good, [n for n in nums if n not in self.sources], seg)
             for n in good:
                 src = self.sources[n]
                 self._cite(src.article, src.document, source_index=n)
-                resolved.append((m.start(), m.end(), src.article, src.document, f"[{n}]"))
+                seg.resolved.append((m.start(), m.end(), src.article, src.document, f"[{n}]"))
                 self._last_title = src.document.title
-                self._status(src.article, src.document, segment, m.end(), edits)
+                self._not_in_force(src.article, src.document, m.end(), seg)
             self.source_markers += len(good)
-            if bad:
-                edits.append((m.start(), m.end(), "".join(f"[{n}]" for n in good)))
-        # 《X》第N条
-        for ref in self.v.find_references(segment, self._last_title):
-            label = ref.raw.strip()
-            if ref.listed:  # an item of a list: 《X》第十条、第十二条
-                label = f"《{ref.law_raw.strip('《》')}》{label}"
-            if ref.title is None:
-                self._flag(Flag("nonexistent", f"知识库中没有《{ref.law_raw.strip('《》')}》，"
-                                f"无法核实“{label}”，已从回答中删除。", citation=label))
-                edits.append((ref.start, ref.end, REMOVED_MARK))
-                continue
-            doc, art = self.v.lookup(ref.title, ref.number or 0, ref.sub, item=ref.item)
-            if art is None:
-                if ref.item:  # 《X》一、 may be ordinary prose after a title: say nothing
-                    continue
-                asked = article_label(ref.number or 0, ref.sub) if ref.number else label
-                self._flag(Flag("nonexistent", f"《{ref.title}》没有{asked}，“{label}”已从回答中删除。",
-                                citation=label))
-                edits.append((ref.start, ref.end, REMOVED_MARK))
-                continue
-            self._cite(art, doc)
-            resolved.append((ref.start, ref.end, art, doc, label))
-            self._last_title = doc.title
-            self._status(art, doc, segment, ref.end, edits)
-        resolved.sort(key=lambda r: r[0])
-        # quotations
-        for a, b in quote_spans(segment):
-            inner = segment[a + 1:b - 1] if b - a >= 2 and segment[b - 1] == QUOTE_PAIRS.get(segment[a]) else segment[a + 1:b]
-            if len(normalize_for_match(inner).strip(_EDGE_PUNCT)) < MIN_QUOTE_CHARS:
-                continue
-            target = self._attribute(a, b, segment, resolved)
-            if target is None:
-                self._unattributed(inner, segment, b, edits)
-                continue
-            art, doc, label = target
-            if is_verbatim(inner, art.text):
-                continue
-            other = self._verbatim_elsewhere(inner)
-            if other is not None:  # quoted right, cited at the wrong place: keep, note it
-                continue
-            real = closest_passage(inner, art.text)
-            cit = self._cite(art, doc)
-            cit.verified = False
-            note = f"引文与《{doc.title}》{art.label}原文不符"
-            if note not in cit.flags:
-                cit.flags.append(note)
-            self._flag(Flag("misquote", f"{note}。原文：{real}", citation=f"《{short_name(doc.title)}》{art.label}",
-                            real_text=art.text))
-            edits.append((b, b, f"〔核验：此引文与《{short_name(doc.title)}》{art.label}原文不符，原文为「{real}」〕"))
-        if resolved:
-            last = resolved[-1]
-            self._last_article = (last[2], last[3])
-        return _apply(segment, edits)
 
-    def _status(self, art: Article, doc: Document, segment: str, at: int, edits) -> None:
+    def _bad_sources(self, marker: re.Match, good: list[int], bad: list[int], seg: _Segment) -> None:
+        for n in bad:
+            self._flag(Flag("bad_source", f"引用了不存在的来源 [{n}]，已删除。", citation=f"[{n}]"))
+        if bad:
+            seg.edits.append((marker.start(), marker.end(), "".join(f"[{n}]" for n in good)))
+
+    def _check_reference(self, ref: _Ref, seg: _Segment) -> None:
+        """《X》第N条: cited when it exists, else flagged and removed."""
+        label = ref.raw.strip()
+        if ref.listed:  # an item of a list: 《X》第十条、第十二条
+            label = f"《{ref.law_raw.strip('《》')}》{label}"
+        if ref.title is None:
+            law = ref.law_raw.strip("《》")
+            self._nonexistent(ref, label, f"知识库中没有《{law}》，无法核实“{label}”，已从回答中删除。", seg)
+            return
+        doc, art = self.v.lookup(ref.title, ref.number or 0, ref.sub, item=ref.item)
+        if art is None:
+            if not ref.item:  # 《X》一、 may be ordinary prose after a title: say nothing
+                asked = article_label(ref.number or 0, ref.sub) if ref.number else label
+                self._nonexistent(ref, label, f"《{ref.title}》没有{asked}，“{label}”已从回答中删除。", seg)
+            return
+        self._cite(art, doc)
+        seg.resolved.append((ref.start, ref.end, art, doc, label))
+        self._last_title = doc.title
+        self._not_in_force(art, doc, ref.end, seg)
+
+    def _nonexistent(self, ref: _Ref, label: str, message: str, seg: _Segment) -> None:
+        self._flag(Flag("nonexistent", message, citation=label))
+        seg.edits.append((ref.start, ref.end, REMOVED_MARK))
+
+    def _not_in_force(self, art: Article, doc: Document, at: int, seg: _Segment) -> None:
+        """A cited article whose text is not 现行有效 (or not the current version): its status shown."""
         status = doc.status_on()
         if status == IN_FORCE and doc.is_current:
             return
@@ -410,7 +352,32 @@ class VerificationSession:
             cit.flags.append(note)
         self._flag(Flag("not_in_force", note, citation=f"《{short_name(doc.title)}》{art.label}",
                         real_text=shown))
-        edits.append((at, at, f"〔{shown}〕"))
+        seg.edits.append((at, at, f"〔{shown}〕"))
+
+    def _check_quote(self, a: int, b: int, seg: _Segment) -> None:
+        """A quotation must be verbatim in the article it is attributed to."""
+        inner = _quote_inner(seg.text, a, b)
+        if len(normalize_for_match(inner).strip(_EDGE_PUNCT)) < MIN_QUOTE_CHARS:
+            return
+        target = self._attribute(a, b, seg.text, seg.resolved)
+        if target is None:
+            self._unattributed(inner, b, seg)
+            return
+        art, doc, _ = target
+        # quoted right but cited at the wrong place: kept as it is
+        if not is_verbatim(inner, art.text) and self._verbatim_elsewhere(inner) is None:
+            self._misquote(inner, art, doc, b, seg)
+
+    def _misquote(self, inner: str, art: Article, doc: Document, at: int, seg: _Segment) -> None:
+        real = closest_passage(inner, art.text)
+        cit = self._cite(art, doc)
+        cit.verified = False
+        note = f"引文与《{doc.title}》{art.label}原文不符"
+        if note not in cit.flags:
+            cit.flags.append(note)
+        cited = f"《{short_name(doc.title)}》{art.label}"
+        self._flag(Flag("misquote", f"{note}。原文：{real}", citation=cited, real_text=art.text))
+        seg.edits.append((at, at, f"〔核验：此引文与{cited}原文不符，原文为「{real}」〕"))
 
     def _attribute(self, a: int, b: int, segment: str, resolved) -> tuple[Article, Document, str] | None:
         after = segment[b:b + 6]
@@ -442,12 +409,18 @@ class VerificationSession:
                 return s
         return None
 
-    def _unattributed(self, inner: str, segment: str, b: int, edits) -> None:
+    def _unattributed(self, inner: str, at: int, seg: _Segment) -> None:
+        """A quotation with no citation to check it against: noted unless some source has it."""
         if self._verbatim_elsewhere(inner) is not None:
             return
         shown = inner if len(inner) <= 40 else inner[:40] + "……"
         self._flag(Flag("unattributed_quote", f"引文「{shown}」在所引条文中找不到，无法核实。"))
-        edits.append((b, b, "〔核验：此引文无法在知识库条文中找到〕"))
+        seg.edits.append((at, at, "〔核验：此引文无法在知识库条文中找到〕"))
+
+
+def _quote_inner(text: str, a: int, b: int) -> str:
+    """The quotation at text[a:b] without its marks (an unclosed one has no closing mark)."""
+    return text[a + 1:b - 1] if b - a >= 2 and text[b - 1] == QUOTE_PAIRS.get(text[a]) else text[a + 1:b]
 
 
 def _inside_quote(text: str, pos: int) -> bool:
@@ -507,14 +480,12 @@ def _leaks(segment: str, grams: set[str]) -> bool:
 
 def resolve_citation(verifier: CitationVerifier, law: str, label: str) -> Citation | None:
     """A Citation for 《law》label when it exists (used by callers that build citations)."""
-    from assistant.library.library_service import parse_ref
-
     title = verifier.resolve_law(law)
     if title is None:
         return None
     try:
-        number, sub = parse_ref(label)
-    except Exception:  # noqa: BLE001 - an unparsable label is simply not a citation
+        number, sub = parse_article_ref(label)
+    except XuefaError:  # an unparsable label is simply not a citation
         return None
     doc, art = verifier.lookup(title, number, sub)
     if art is None or doc is None:

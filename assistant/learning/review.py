@@ -14,10 +14,10 @@ from fsrs import Card, Rating, Scheduler, State
 from assistant.learning.clock import UTC, Clock, aware, local_tz
 from assistant.learning.stored_questions import question_data
 from assistant.learning.types import DueItem
-from assistant.library.library_service import parse_ref
 from assistant.quiz.quiz_service import QuizService
 from assistant.quiz.types import Question
 from knowledge.errors import NotFoundError, XuefaError
+from knowledge.legal.citations import parse_article_ref
 from knowledge.store.records import Records, ReviewCard, utcnow
 
 
@@ -110,7 +110,7 @@ class Review:
         if art is not None and store.get_document(art.doc_id).is_current:
             return art.id, art.doc_id
         try:
-            number, sub = parse_ref(row.article)
+            number, sub = parse_article_ref(row.article)
         except (ValueError, XuefaError):
             return None
         for doc in store.find_documents(row.law, current_only=True):

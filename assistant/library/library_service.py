@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from knowledge.errors import ConfigError, NotFoundError, XuefaError
+from knowledge.errors import ConfigError, NotFoundError
+from knowledge.legal.citations import parse_article_ref
 from knowledge.legal.documents import Article, Document
 from knowledge.legal.law_names import LawNameResolver
-from knowledge.legal.numerals import cn_to_int, parse_article_label
 from knowledge.store.article_store import ArticleStore
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ class LibraryService:
 
     def article(self, doc_id: str, ref: str | int) -> Article:
         """An article by 第五十六条 / 第十条之一 / 56 / '56-1'; NotFoundError when absent."""
-        number, sub = parse_ref(ref)
+        number, sub = parse_article_ref(ref)
         art = self.store.find_article(doc_id, number, sub)
         if art is None:
             doc = self.store.get_document(doc_id)
@@ -164,19 +164,3 @@ class LibraryService:
         if self._indexes is None:
             raise ConfigError("this LibraryService was built without its indexes")
         return self._indexes()
-
-def parse_ref(ref: str | int) -> tuple[int, int]:
-    if isinstance(ref, int):
-        return ref, 0
-    text = ref.strip().replace(" ", "")
-    parsed = parse_article_label(text if text.startswith("第") else f"第{text}条") \
-        if not text.replace("-", "").isdigit() else None
-    if parsed:
-        return parsed
-    if "-" in text and all(p.isdigit() for p in text.split("-", 1)):
-        a, b = text.split("-", 1)
-        return int(a), int(b)
-    n = cn_to_int(text)
-    if n is None:
-        raise XuefaError(f"看不懂的条号：{ref}（例：第五十六条、56、第十条之一）")
-    return n, 0

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.quiz.text import NUM, NUM_CHARS, parse_number, tokens
+from assistant.quiz.text import parse_number, tokens
+from knowledge.legal.numerals import NUMERAL, NUMERAL_CHARS
 
 ELEMENT_KINDS = ("period", "age", "count", "amount", "ratio", "date", "penalty", "body", "modal")
 NUMERIC_KINDS = frozenset({"period", "age", "count", "amount", "ratio", "date", "penalty"})
@@ -50,12 +51,12 @@ _UNIT_KIND = [
     ("人", "count"), ("名", "count"), ("次", "count"), ("户", "count"),
 ]
 _UNIT_RE = "|".join(re.escape(u) for u, _ in _UNIT_KIND)
-_QTY_RE = re.compile(rf"(?<![第{NUM_CHARS}])({NUM})({_UNIT_RE})")
-_PERCENT_RE = re.compile(rf"百分之({NUM})")
-_FRACTION_RE = re.compile(rf"(?<![{NUM_CHARS}])({NUM})分之({NUM})")
+_QTY_RE = re.compile(rf"(?<![第{NUMERAL_CHARS}])({NUMERAL})({_UNIT_RE})")
+_PERCENT_RE = re.compile(rf"百分之({NUMERAL})")
+_FRACTION_RE = re.compile(rf"(?<![{NUMERAL_CHARS}])({NUMERAL})分之({NUMERAL})")
 _DATE_RE = re.compile(r"(\d{4}|[〇零一二三四五六七八九]{4})年([0-9一二三四五六七八九十]{1,3})月"
                       r"([0-9一二三四五六七八九十]{1,3})日")
-_PENALTY_QTY = rf"{NUM}(?:万元|亿元|元|日|个月|年|倍)"
+_PENALTY_QTY = rf"{NUMERAL}(?:万元|亿元|元|日|个月|年|倍)"
 _PENALTY_RE = re.compile(
     rf"({_PENALTY_QTY}(?:以上{_PENALTY_QTY}以下|以上|以下)?)(?:的)?(罚款|罚金|行政拘留|拘留|有期徒刑|拘役)")
 _NOT_AFTER = ("条", "款", "项", "章", "节", "编")  # 第三十条 / 第二款 are references, not quantities
@@ -223,7 +224,7 @@ def extract_elements(text: str) -> list[Element]:
         if q.unit == "百分之":
             candidates.append(Element(q.kind, f"百分之{q.numeral}", q.start - 3, q.end, q.value, q.unit))
         elif q.unit == "分之":
-            m = re.match(rf"分之{NUM}", text[q.end:])
+            m = re.match(rf"分之{NUMERAL}", text[q.end:])
             end = q.end + (m.end() if m else 0)
             candidates.append(Element(q.kind, text[q.start:end], q.start, end, q.value, q.unit))
         else:

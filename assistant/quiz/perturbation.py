@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 
 from assistant.quiz.elements import Quantity, bodies, quantities
-from assistant.quiz.text import NUM, parse_number, render_number
+from assistant.quiz.text import parse_number, render_number
+from knowledge.legal.numerals import NUMERAL
 
 PERTURBATION_KINDS = ("number", "subject", "modal", "range")
 KIND_WEIGHTS = {"number": 4.0, "modal": 3.0, "range": 1.5, "subject": 1.5}
@@ -69,7 +70,7 @@ def alternative_values(q: Quantity, text: str, k: int, rng: random.Random) -> li
         pool = list(_PLAUSIBLE.get(q.unit, [2, 3, 5, 10, 15, 20, 30]))
     low, high = _range_limits(q, text)
     if q.unit == "分之":
-        m = re.match(rf"分之({NUM})", text[q.end:])
+        m = re.match(rf"分之({NUMERAL})", text[q.end:])
         numerator = parse_number(m.group(1)) if m else None
         if numerator:
             low = max(low, numerator)
@@ -140,9 +141,9 @@ def range_edits(text: str) -> list[Edit]:
         after_level = text[max(0, p - 1):p] == "级"
         if p not in qty_ends and not after_level:
             continue
-        if m.group(0) == "以上" and re.match(rf"{NUM}[^\s，。；、]{{0,4}}?以下", text[m.end():]):
+        if m.group(0) == "以上" and re.match(rf"{NUMERAL}[^\s，。；、]{{0,4}}?以下", text[m.end():]):
             continue
-        if m.group(0) == "以下" and re.search(rf"以上{NUM}[^\s，。；、]{{0,4}}$", text[:p]):
+        if m.group(0) == "以下" and re.search(rf"以上{NUMERAL}[^\s，。；、]{{0,4}}$", text[:p]):
             continue
         new = "以下" if m.group(0) == "以上" else "以上"
         edits.append(Edit("range", p, m.end(), m.group(0), new))

@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.quiz.types import ELLIPSIS
-from knowledge.legal.numerals import cn_to_int, int_to_cn
+from knowledge.legal.numerals import NUMERAL, cn_to_int, int_to_cn
 from knowledge.legal.text_match import appear_in_order
 
-NUM_CHARS = "零〇一二两三四五六七八九十百千万0-9"
-NUM = f"[{NUM_CHARS}]+"
 _ITEM_RE = re.compile(r"^（[一二三四五六七八九十]+）")
 _TRAILING = "。；;，,：:、 \u3000"
 _SPACES = re.compile(r"[\s\u3000]+")
@@ -224,7 +222,7 @@ def numbers_in(text: str) -> set[int]:
     """Every numeral in ``text`` as an int (三十日 and 30日 both give 30), article labels
     (第三十条) excluded, so numbers can be compared across wordings."""
     out = set()
-    for m in re.finditer(NUM, text):
+    for m in re.finditer(NUMERAL, text):
         if m.start() > 0 and text[m.start() - 1] == "第":
             continue
         value = cn_to_int(m.group(0))

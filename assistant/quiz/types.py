@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from knowledge.legal.numerals import cn_to_int
+from knowledge.legal.numerals import NUMERAL, cn_to_int
 
 QTYPES = ("单选", "多选", "判断", "填空")
 TRUE_FALSE = ("正确", "错误")
@@ -198,7 +198,7 @@ def parse_true_false(text: str) -> str | None:
     return None
 
 
-_CN_NUM_RUN = re.compile(r"[0-9零〇一二两三四五六七八九十百千万]+")
+_CN_NUM_RUN = re.compile(NUMERAL)
 _DIGIT_TO_CN = str.maketrans("0123456789", "零一二三四五六七八九")
 
 

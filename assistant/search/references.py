@@ -6,29 +6,19 @@ nearest before the article number, so a name buried in other words still resolve
 ("民法商法公司法第六十条" → 公司法). A number with no name of its own takes the law of the
 reference just before it ("民法典第一条和第二条") or, failing that, the one law a search is
 restricted to. Whether the article exists is for the caller to check (``SearchService``).
+The lexing and linking are ``knowledge.legal.citations``' (with the question policy).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
 from assistant.search.types import ArticleReference
-from knowledge.legal.law_names import LawNameResolver
-from knowledge.legal.numerals import cn_to_int
+from knowledge.legal.citations import QUESTION_POLICY, CitationLinker, CitedArticle
+from knowledge.legal.law_names import LawMentionFinder
 
-_CN = "零〇○一二两三四五六七八九十百千万"
-_MARKER = re.compile(
-    rf"(?P<di>第)?(?P<num>[0-9]+|[{_CN}]+)条(?!例|款项|件|约|文|令|目)(?:之(?P<sub>[0-9]+|[一二三四五六七八九十]+))?")
-_RANGE_GAP = re.compile(r"^(?:至|到|-|—|～|~)$")
-_LIST_GAP = re.compile(r"^(?:[、，,和及与或]|以及|或者|和第)?$")
-_ADJACENT_GAP = re.compile(r"^[《》〈〉\"“”'‘’]*(?:的|中的|里的|中|里)?$")
-_CLAUSE_END = re.compile(r"[。！？!?；;\n]")
-_LAWISH = re.compile(r"([\u4e00-\u9fff（）]{2,20}?(?:法|条例|规定|办法|细则|准则|章程|决定|解释))$")
-_LEADING_FILLER = re.compile(r"^(?:请问|请教|我想知道|想知道|想问|问一下|关于|根据|依据|依照|按照|查询|查看|查|看看|看|我国|国家)+")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９()", "0123456789（）")
-_MAX_GAP = 12
-_MAX_RANGE = 20
+_MAX_RANGE = 20  # 第一条至第九百条 is not a list to expand
 
 
 @dataclass
@@ -52,110 +42,38 @@ class ReferenceParser:
     """Finds article references, resolving law names against the titles held."""
 
     def __init__(self, titles: Iterable[str]):
-        self.resolver = LawNameResolver(titles)
-        names = {}
-        for key, title in self.resolver.names().items():
-            key = key.translate(_FULLWIDTH)
-            if len(key) >= 2:
-                names[key] = title
-        self._names = names
-        # longest first: at equal end position the longest name wins
-        self._ordered = sorted(names, key=len, reverse=True)
-
-    def resolve_law(self, name: str) -> str | None:
-        return self.resolver.resolve(normalize(name))
+        self.linker = CitationLinker(LawMentionFinder(titles), QUESTION_POLICY)
 
     def parse(self, query: str, default_law: str | None = None) -> ParsedQuery:
         q = normalize(query)
-        low = q.lower()
-        occurrences = self._name_occurrences(low)
         out = ParsedQuery()
         spans: list[tuple[int, int]] = []
-        prev_law: str | None = None
-        prev_end = -1
-        prev_num: int | None = None
-        for m in _MARKER.finditer(q):
-            num = cn_to_int(m.group("num"))
-            if num is None or num <= 0:
+        prev: CitedArticle | None = None
+        for ref in self.linker.link(q, default_law=default_law):
+            if ref.item or not ref.number:  # a question asks for articles (第零条 is none)
                 continue
-            sub = cn_to_int(m.group("sub")) if m.group("sub") else 0
-            start = m.start()
-            has_di = m.group("di") is not None
-            # without 第 (刑法264条) the name must be right before: 一共七十九条 is a count
-            law, name_start = self._law_before(q, occurrences, start, adjacent_only=not has_di)
-            if law is None and not has_di:
-                continue
-            quoted_unknown = None
-            if law is None:
-                quoted_unknown = self._unknown_name_before(q, start)
-            if law is None and quoted_unknown is None:
-                gap = q[prev_end:start] if prev_end >= 0 else None
-                if prev_law and gap is not None and (_LIST_GAP.match(gap) or _RANGE_GAP.match(gap)):
-                    law = prev_law
-                    if _RANGE_GAP.match(gap) and prev_num is not None and 0 < num - prev_num <= _MAX_RANGE:
-                        for n in range(prev_num + 1, num):
-                            out.references.append(ArticleReference(law=law, number=n, sub=0, raw=q[prev_end:start]))
-                elif default_law and m.group("di"):
-                    law = default_law
-                if law is None:
-                    continue
-                name_start = start
-            if quoted_unknown is not None:
-                out.unknown_laws.append(quoted_unknown[0])
-                spans.append((quoted_unknown[1], m.end()))
-                prev_law, prev_end, prev_num = None, m.end(), num
-                continue
-            out.references.append(ArticleReference(law=law, number=num, sub=sub, raw=q[name_start:m.end()]))
-            spans.append((name_start, m.end()))
-            prev_law, prev_end, prev_num = law, m.end(), num
+            spans.append((ref.start, ref.end))
+            if ref.title is None:
+                if ref.law_name not in out.unknown_laws:
+                    out.unknown_laws.append(ref.law_name)
+            else:
+                out.references += _range_between(prev, ref) + [_reference(q, ref)]
+            prev = ref
         out.references = _dedupe(out.references)
         out.residual = _cut(q, spans)
         return out
 
-    # ---- internals ---------------------------------------------------------------
-    def _name_occurrences(self, low: str) -> list[tuple[int, int, str]]:
-        """(start, end, title) of every known name in the query."""
-        found = []
-        for key in self._ordered:
-            i = low.find(key)
-            while i >= 0:
-                found.append((i, i + len(key), self._names[key]))
-                i = low.find(key, i + 1)
-        return found
 
-    def _law_before(self, q: str, occurrences, start: int, adjacent_only: bool = False) -> tuple[str | None, int]:
-        best = None
-        for s, e, title in occurrences:
-            if e > start:
-                continue
-            gap = q[e:start]
-            near = not adjacent_only and len(gap) <= _MAX_GAP and not _CLAUSE_END.search(gap) \
-                and not _MARKER.search(gap)
-            if not (_ADJACENT_GAP.match(gap) or near):
-                continue
-            key = (e, e - s)  # nearest end first, then the longest name
-            if best is None or key > best[0]:
-                best = (key, title, s)
-        if best is None:
-            return None, start
-        return best[1], best[2]
+def _reference(q: str, ref: CitedArticle) -> ArticleReference:
+    return ArticleReference(law=ref.title, number=ref.number, sub=ref.sub, raw=q[ref.start:ref.end])
 
-    def _unknown_name_before(self, q: str, start: int) -> tuple[str, int] | None:
-        """A law-like name right before the number that we do not hold: 《合同法》第五十二条."""
-        head = q[:start]
-        quoted = re.search(r"《([^《》]{2,40})》$", head)
-        if quoted:
-            return None if self._known(quoted.group(1)) else (quoted.group(1), quoted.start())
-        m = _LAWISH.search(head)
-        if not m:
-            return None
-        name = _LEADING_FILLER.sub("", m.group(1))
-        if len(name) < 3 or self._known(name):
-            return None
-        return name, start - len(name)
 
-    def _known(self, name: str) -> bool:
-        return normalize(name).lower().strip("《》") in self._names
+def _range_between(prev: CitedArticle | None, ref: CitedArticle) -> list[ArticleReference]:
+    """第一条至第三条: the articles the range skips over (第二条)."""
+    if prev is None or not ref.closes_range or not 0 < ref.number - prev.number <= _MAX_RANGE:
+        return []
+    return [ArticleReference(law=ref.title, number=n, sub=0, raw=ref.separator)
+            for n in range(prev.number + 1, ref.number)]
 
 
 def _dedupe(refs: list[ArticleReference]) -> list[ArticleReference]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from knowledge.legal.numerals import parse_article_label
+from knowledge.legal.citations import parse_article_label
 
 # a system under test: query, k -> ranked (law title, article label) pairs
 SearchFn = Callable[[str, int], list[tuple[str, str]]]

@@ -15,7 +15,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.library.library_service import parse_ref
 from assistant.search.expansion import QueryExpander, clean_query
 from assistant.search.hybrid_retriever import STAGES, HybridRetriever, RetrievalConfig
 from assistant.search.references import ReferenceParser
@@ -24,6 +23,7 @@ from assistant.search.types import ArticleReference, Hit, SearchFilters, SearchR
 from knowledge.errors import NotFoundError
 from knowledge.index.chunker import chunk_header, short_title
 from knowledge.index.lexical_index import LexicalIndex
+from knowledge.legal.citations import parse_article_ref
 from knowledge.legal.documents import INTERNAL_TYPES, STATUTE_TYPES, Document
 from knowledge.legal.law_names import LawNameResolver
 from knowledge.legal.numerals import article_label
@@ -150,7 +150,7 @@ class SearchService:
         title = scope.resolver.resolve(law)
         if title is None:
             raise NotFoundError(f"知识库中没有：{law}")
-        number, sub = parse_ref(ref)
+        number, sub = parse_article_ref(ref)
         hit = self._reference_hit(scope, ArticleReference(law=title, number=number, sub=sub, raw=str(ref)),
                                   SearchFilters(include_history=include_history))
         if hit is None:

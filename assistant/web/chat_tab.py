@@ -13,6 +13,7 @@ from assistant.search.types import SearchFilters
 from assistant.web import render
 from assistant.web.common import current_user, esc, ui_errors
 from knowledge.legal.law_names import short_name
+from knowledge.legal.numerals import NUMERAL_CHARS
 
 SCOPE_ALL, SCOPE_LAWS, SCOPE_INTERNAL = "全部法规与制度", "指定法规", "仅内部制度"
 EMPTY_CARDS = "提问后，回答所依据的条文会显示在这里；点击卡片可阅读整部法规。"
@@ -57,7 +58,7 @@ def with_markers(text: str, items: list[dict]) -> str:
         if not n or f"[{n}]" in text:
             continue
         for law in (it["law"], short_name(it["law"])):
-            pattern = re.compile(re.escape(f"《{law}》{it['article']}") + r"(?![之\d零一二三四五六七八九十百千])")
+            pattern = re.compile(re.escape(f"《{law}》{it['article']}") + rf"(?![之{NUMERAL_CHARS}])")
             m = pattern.search(text)
             if m:
                 text = text[:m.end()] + f" [{n}]" + text[m.end():]

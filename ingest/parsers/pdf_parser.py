@@ -11,12 +11,13 @@ from ingest.metadata import extract_metadata
 from ingest.parsers.parsed import ParsedFile
 from ingest.text_decoding import normalize_text
 from knowledge.errors import IngestError
+from knowledge.legal.numerals import NUMERAL_CHARS
 
 _ENCRYPTED = "PDF 已加密，请先移除密码（或另存为未加密的 PDF）再导入"
 _NO_TEXT = "PDF 没有文本层（可能是扫描件），请先 OCR"
 _CORRUPT = "文件已损坏或不是有效的 .pdf"
 
-_NUM = "0-9０-９零〇一二三四五六七八九十百千"
+_NUM = NUMERAL_CHARS
 # A line ending in one of these ends its paragraph (or is a heading line like 第一章：).
 _TERMINALS = tuple("。；：！？」”）)』】;:!?.")
 _HEADING_RE = re.compile(

@@ -39,8 +39,10 @@ import numpy as np
 from sqlalchemy import func, select
 
 from knowledge.index.chunker import short_title
+from knowledge.legal.citations import article_markers
 from knowledge.legal.documents import Article, Document
 from knowledge.legal.law_names import ALIASES
+from knowledge.legal.numerals import NUMERAL
 from knowledge.store.article_store import ArticleStore
 from knowledge.store.article_store import articles as articles_table
 
@@ -53,7 +55,6 @@ _DEFINITION = re.compile(
     r"(?:^|[。；\n“”])(?:本法|本条例|本规定|本办法|本决定|本细则)?所称(?:的)?"
     r"([\u4e00-\u9fff]{2,10}?)(?:，|,)?(?:是指|指|包括)")
 _QUOTED_TERM = re.compile(r"“([\u4e00-\u9fff]{2,8})”")
-_CITATION = re.compile(r"(?:本法|本条例|本规定|本办法)?第([一二三四五六七八九十百千零〇]+)条(?:之([一二三四五六七八九十]+))?")
 
 # Function words and question filler: dropped on both sides (idf would mostly mute them,
 # but they cost matrix space and add noise to colloquial questions).
@@ -124,15 +125,12 @@ def document_words(doc: Document, arts: Sequence[Article] = ()) -> list[str]:
 
 def inbound_citations(arts: Sequence[Article]) -> list[int]:
     """For each article, how many other articles of the same document cite it by number."""
-    from knowledge.legal.numerals import cn_to_int
-
     where = {(a.number, a.sub): i for i, a in enumerate(arts)}
     counts = [0] * len(arts)
     for i, art in enumerate(arts):
         seen = set()
-        for m in _CITATION.finditer(art.text):
-            key = (cn_to_int(m.group(1)), cn_to_int(m.group(2)) if m.group(2) else 0)
-            j = where.get(key)
+        for marker in article_markers(art.text):
+            j = where.get((marker.number, marker.sub)) if marker.prefixed else None
             if j is not None and j != i and j not in seen:
                 seen.add(j)
                 counts[j] += 1
@@ -487,4 +485,4 @@ class LexicalIndex:
 
 def _heading(path_item: str) -> str:
     """'第三章 劳动合同的解除和终止' -> '劳动合同的解除和终止' (the numbering is noise)."""
-    return re.sub(r"^第[一二三四五六七八九十百千零〇0-9]+[编分章节条]\s*", "", path_item)
+    return re.sub(rf"^第{NUMERAL}[编分章节条]\s*", "", path_item)

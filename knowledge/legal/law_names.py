@@ -1,6 +1,8 @@
 """Short names and common aliases of laws -> full titles (民法典, 刑法, 网安法, 个保法...)."""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Iterable
 
 PREFIX = "中华人民共和国"
@@ -84,3 +86,96 @@ class LawNameResolver:
 
 def _norm(s: str) -> str:
     return "".join((s or "").split()).strip("《》〈〉<>\"'“”").lower()
+
+
+# Words a law's name ends with: unquoted, only such names are taken for a law (the aliases
+# 行政处罚, 劳动合同 are also ordinary terms: 行政处罚的种类, 劳动合同第五条约定).
+LAW_NAME_ENDINGS = ("法", "法典", "条例", "规定", "办法", "决定", "细则", "章程", "准则", "规则", "纲要",
+                    "解释", "修正案", "意见", "通知", "制度", "规范", "守则")
+QUOTED_NAME_RE = re.compile(r"《([^》\n]{1,60})》")
+# folded alike in names and texts, one character for one so positions stay: 刑法修正案(十一), １２
+_FOLD = str.maketrans("０１２３４５６７８９()", "0123456789（）")
+
+
+@dataclass(frozen=True)
+class LawMention:
+    """A law named in a text: 《X》 (held or not) or a held name written without 《》."""
+
+    start: int
+    end: int  # after the closing 》 of a quoted name
+    name: str  # as written, without 《》
+    title: str | None  # the held title; None when not held
+    quoted: bool = False
+
+
+class LawMentionFinder:
+    """Finds law names (full titles, short titles, aliases, 《》-quoted) inside free text."""
+
+    def __init__(self, titles: Iterable[str]):
+        self.resolver = LawNameResolver(titles)
+        names: dict[str, str] = {}
+        for key, title in self.resolver.names().items():
+            if len(key) >= 2:
+                names[key.translate(_FOLD)] = title
+        # longest first: where names overlap the longest is the one meant
+        self._names = names
+        self._every = sorted(names.items(), key=lambda kv: -len(kv[0]))
+        self._law_like = [(k, t) for k, t in self._every if k.endswith(LAW_NAME_ENDINGS)]
+
+    def is_name(self, name: str) -> bool:
+        """Is ``name`` exactly a held title, short title or alias?"""
+        return self._exact(name) is not None
+
+    def _exact(self, name: str) -> str | None:
+        return self._names.get(_norm(name).translate(_FOLD))
+
+    def mentions(self, text: str, *, every_name: bool = False, loose: bool = True) -> list[LawMention]:
+        """Every 《X》, held or not, and outside them every held name that reads as a law's name
+        (``every_name``: any held name or alias), in text order. ``loose``: 《X》 is held when
+        ``LawNameResolver.resolve`` finds it, else only when X is exactly a held name."""
+        quoted = self._quoted(text, loose)
+        bare = self._scan(text, [(m.start, m.end) for m in quoted], every_name)
+        return sorted(quoted + bare, key=lambda m: (m.start, m.end))
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, full title) of each held law mentioned, longest names first, non-overlapping."""
+        held = [m for m in self._quoted(text, loose=True) if m.title]
+        found = held + self._scan(text, [(m.start, m.end) for m in held], every_name=False)
+        return sorted((m.start, m.end, m.title) for m in found)
+
+    def titles_in(self, text: str) -> list[str]:
+        return list(dict.fromkeys(t for _, _, t in self.find(text)))
+
+    def strip(self, text: str) -> str:
+        """``text`` without the law names in it (they scope a search, they are not its topic)."""
+        spans = self.find(text)
+        if not spans:
+            return text
+        out, last = [], 0
+        for i, j, _ in spans:
+            out.append(text[last:i])
+            out.append(" ")
+            last = j
+        out.append(text[last:])
+        return "".join(out)
+
+    def _quoted(self, text: str, loose: bool) -> list[LawMention]:
+        resolve = self.resolver.resolve if loose else self._exact
+        return [LawMention(m.start(), m.end(), m.group(1), resolve(m.group(1)), quoted=True)
+                for m in QUOTED_NAME_RE.finditer(text or "")]
+
+    def _scan(self, text: str, taken_spans: list[tuple[int, int]], every_name: bool) -> list[LawMention]:
+        low = (text or "").lower().translate(_FOLD)
+        taken = [False] * len(low)
+        for a, b in taken_spans:
+            taken[a:b] = [True] * (b - a)
+        found = []
+        for name, title in self._every if every_name else self._law_like:
+            i = low.find(name)
+            while i >= 0:
+                j = i + len(name)
+                if not any(taken[i:j]):
+                    found.append(LawMention(i, j, text[i:j], title))
+                    taken[i:j] = [True] * len(name)
+                i = low.find(name, j)
+        return found

@@ -7,8 +7,14 @@ _DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2,
            "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
-CN_NUMERAL_CHARS = "零〇○一二两三四五六七八九十百千万"
-_NUM_CHARS = "0-9０-９" + CN_NUMERAL_CHARS
+_CN_DIGITS = "零一二三四五六七八九"
+# The characters of a numeral as written in labels and citations (第一千二百六十条, 第1260条,
+# 第１２６０条), for use inside a regex character class; NUMERAL is one numeral.
+NUMERAL_CHARS = "0-9０-９零〇○一二两三四五六七八九十百千万"
+NUMERAL = f"[{NUMERAL_CHARS}]+"
+# 之N after an article number is a small ordinal (第十条之一 … 之十九): no 两, 百 or zero, so
+# 第一百二十条之一两款 is 之一 followed by 两款
+SUB_NUMERAL = "[0-9０-９一二三四五六七八九十]+"
 
 
 def cn_to_int(text: str) -> int | None:
@@ -43,48 +49,26 @@ def int_to_cn(n: int) -> str:
         raise ValueError("negative numbers have no article label")
     if n == 0:
         return "零"
-    digits = "零一二三四五六七八九"
     if n >= 10000:
-        high, low = divmod(n, 10000)
-        rest = int_to_cn(low) if low else ""
-        if 10 <= low < 20:  # after 万 the tens digit is spoken in full: 一万零一十
-            rest = "一" + rest
-        if low and low < 1000:
-            rest = "零" + rest
-        return int_to_cn(high) + "万" + rest
-    out = []
-    units = [(1000, "千"), (100, "百"), (10, "十"), (1, "")]
-    zero_pending = False
-    started = False
-    for value, unit in units:
-        d, n = divmod(n, value)
-        if d:
-            if zero_pending:
-                out.append("零")
-            out.append(digits[d] + unit)
-            zero_pending = False
-            started = True
-        elif started:
-            zero_pending = True
-    text = "".join(out)
-    if text.startswith("一十"):
-        text = text[1:]
-    return text
+        return _with_wan(n)
+    text = _below_wan(n)
+    return text[1:] if text.startswith("一十") else text
 
 
-_LABEL_RE = re.compile(rf"^第([{_NUM_CHARS}]+)条(?:之([{_NUM_CHARS}]+))?$")
+def _below_wan(n: int) -> str:
+    """1..9999 with units; a run of zeros between digits is read as one 零, trailing ones not at all."""
+    parts = (_CN_DIGITS[int(d)] + unit if d != "0" else "零" for d, unit in zip(f"{n:04d}", ("千", "百", "十", "")))
+    return re.sub("零+", "零", "".join(parts)).strip("零")
 
 
-def parse_article_label(label: str) -> tuple[int, int] | None:
-    """'第十条之一' -> (10, 1); '第10条' -> (10, 0); anything else -> None."""
-    m = _LABEL_RE.match((label or "").strip().replace(" ", ""))
-    if not m:
-        return None
-    number = cn_to_int(m.group(1))
-    sub = cn_to_int(m.group(2)) if m.group(2) else 0
-    if number is None or sub is None:
-        return None
-    return number, sub
+def _with_wan(n: int) -> str:
+    high, low = divmod(n, 10000)
+    rest = int_to_cn(low) if low else ""
+    if 10 <= low < 20:  # after 万 the tens digit is spoken in full: 一万零一十
+        rest = "一" + rest
+    if low and low < 1000:
+        rest = "零" + rest
+    return int_to_cn(high) + "万" + rest
 
 
 def article_label(number: int, sub: int = 0) -> str:

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer.verifier import CitationVerifier
 from assistant.search.expansion import QueryExpander, clean_query, dedupe_repeated_tail
 from assistant.search.references import ReferenceParser
+from knowledge.legal.documents import NewArticle, NewDocument
+from knowledge.store.article_store import ArticleStore
 
 TITLES = ["中华人民共和国民法典", "中华人民共和国刑法", "中华人民共和国网络安全法", "中华人民共和国个人信息保护法",
           "中华人民共和国劳动合同法", "中华人民共和国劳动法", "中华人民共和国公司法", "中华人民共和国宪法",
@@ -77,3 +80,20 @@ def test_query_cleanup_and_expansion():
     for term in ("劳动报酬", "解除劳动合同", "经济补偿", "饮酒", "机动车"):
         assert term in exp.terms
     assert "欠…钱" in QueryExpander().expand("他欠我的钱一直不还").matched
+
+
+def test_questions_and_answers_read_citations_alike(parser, tmp_path):
+    """One lexer: where a question's and an answer's policies both apply, the same text gives
+    the same references through ``ReferenceParser`` and ``CitationVerifier.find_references``."""
+    store = ArticleStore(tmp_path / "k.db")
+    for title in TITLES:
+        store.add_document(NewDocument(title=title, doc_type="法律", content_hash=title, articles=[
+            NewArticle(number=1, sub=0, label="第一条", path=[], text="为了……，制定本法。")]))
+    verifier = CitationVerifier(store)
+    for text in ("《中华人民共和国民法典》第一千二百五十四条", "民法典第1254条", "民法典第１２５４条",
+                 "网安法第二十一条第一款第（二）项", "刑法第一百二十条之一", "刑法第120条之1规定了什么",
+                 "《劳动合同法》第三十九条、第四十条第一款和第四十一条", "劳动合同法第十条", "宪法的第三十五条",
+                 "依据《劳动合同法》第三十九条，公司可以辞退吗", "《民法典》第一条和本法第二条"):
+        answer_side = [(r.title.replace("中华人民共和国", ""), r.number, r.sub) for r in verifier.find_references(text)]
+        assert refs(parser, text) == answer_side != [], text
+    store.close()
