@@ -58,41 +58,11 @@ def main(argv=None) -> None:
     for alias, full in sorted(ALIASES.items()):
         aliases[full].append(alias)
 
-    pool = []  # (law, article) with a unique (number, sub) in its law
-    subs = []
-    for law in laws:
-        doc = src.to_document(law, is_current=True)
-        counts = defaultdict(int)
-        for a in doc.articles:
-            counts[(a.number, a.sub)] += 1
-        arts = [a for a in doc.articles if a.kind == "article" and counts[(a.number, a.sub)] == 1]
-        for a in arts:
-            (subs if a.sub else pool).append((law, a))
-    rng.shuffle(pool)
-    per_law: dict[str, int] = defaultdict(int)
-    chosen = []
-    n_sub = max(20, args.n // 10)
-    chosen += rng.sample(subs, min(n_sub, len(subs)))
-    for law, a in pool:
-        if len(chosen) >= args.n:
-            break
-        if per_law[law.title] >= 3:
-            continue
-        per_law[law.title] += 1
-        chosen.append((law, a))
-    rng.shuffle(chosen)
-
+    pool, subs = _candidates(src, laws)
+    chosen = _choose(rng, pool, subs, args.n)
     rows = []
     for i, (law, a) in enumerate(chosen):
-        style = rng.choice(["full", "short", "short", "alias", "short"])
-        if style == "full":
-            name = f"《{law.title}》" if rng.random() < 0.7 else law.title
-        elif style == "alias" and aliases.get(law.title):
-            name = rng.choice(aliases[law.title])
-        else:
-            name = short_title(law.title)
-            if rng.random() < 0.3:
-                name = f"《{name}》"
+        style, name = _law_name(rng, law.title, aliases)
         numerals = rng.choice(["cn", "cn", "arabic", "arabic_no_di"])
         if numerals == "cn":
             ref = a.label
@@ -107,6 +77,49 @@ def main(argv=None) -> None:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(f"wrote {len(rows)} queries to {args.out}")
+
+
+def _candidates(src: StatuteSource, laws: list) -> tuple[list, list]:
+    """(law, article) pairs whose (number, sub) is unique in their law: plain articles, 之一 articles."""
+    pool, subs = [], []
+    for law in laws:
+        doc = src.to_document(law, is_current=True)
+        counts = defaultdict(int)
+        for a in doc.articles:
+            counts[(a.number, a.sub)] += 1
+        arts = [a for a in doc.articles if a.kind == "article" and counts[(a.number, a.sub)] == 1]
+        for a in arts:
+            (subs if a.sub else pool).append((law, a))
+    return pool, subs
+
+
+def _choose(rng: random.Random, pool: list, subs: list, n: int) -> list:
+    """``n`` articles: a tenth (at least 20) 之一 articles, the rest at most three per law."""
+    rng.shuffle(pool)
+    per_law: dict[str, int] = defaultdict(int)
+    chosen = []
+    n_sub = max(20, n // 10)
+    chosen += rng.sample(subs, min(n_sub, len(subs)))
+    for law, a in pool:
+        if len(chosen) >= n:
+            break
+        if per_law[law.title] >= 3:
+            continue
+        per_law[law.title] += 1
+        chosen.append((law, a))
+    rng.shuffle(chosen)
+    return chosen
+
+
+def _law_name(rng: random.Random, title: str, aliases: dict[str, list[str]]) -> tuple[str, str]:
+    """(style, name): the law as a user would write it, full title, short title or alias."""
+    style = rng.choice(["full", "short", "short", "alias", "short"])
+    if style == "full":
+        return style, f"《{title}》" if rng.random() < 0.7 else title
+    if style == "alias" and aliases.get(title):
+        return style, rng.choice(aliases[title])
+    name = short_title(title)
+    return style, f"《{name}》" if rng.random() < 0.3 else name
 
 
 if __name__ == "__main__":

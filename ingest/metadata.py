@@ -226,26 +226,52 @@ def extract_metadata(text: str) -> tuple[str | None, dict[str, str]]:
     head, tail = lines[:_HEAD_LINES], lines[-_TAIL_LINES:]
     meta = _labelled(head + tail if len(lines) > _HEAD_LINES + _TAIL_LINES else lines)
     title = meta.pop("title", None) or _find_title(lines)
-
     events = _header_events(head)
-    if events:
-        latest = max(events, key=lambda e: e[0])
-        meta.setdefault("publish_date", latest[0])
-        adopting = [e for e in events if e[2] and e[1] in ("通过", "审议通过", "修正", "修订", "批准")]
-        organs = sorted(adopting or [e for e in events if e[2]], key=lambda e: e[0])
-        if organs:
-            meta.setdefault("issuer", organs[-1][2])
+    # each source only fills what the more reliable ones before it left open
+    _from_events(meta, events)
+    _from_issued_by(meta, head + tail)
+    _from_signature(meta, lines)
+    if "doc_number" not in meta:
+        number = _doc_number(head, events)
+        if number:
+            meta["doc_number"] = number
+    if "effective_date" not in meta:
+        effective = _effective_date(text, head, meta.get("publish_date"))
+        if effective:
+            meta["effective_date"] = effective
+    if "issuer" not in meta and title:
+        m = _TITLE_ORG_RE.match(title)
+        if m:
+            meta["issuer"] = m.group("org")
+    return title, meta
 
-    for line in head + tail:
+
+def _from_events(meta: dict[str, str], events: list[tuple[str, str, str | None, str]]) -> None:
+    """Date of the latest header event; organ of the latest adopting event (通过, 修正…)."""
+    if not events:
+        return
+    latest = max(events, key=lambda e: e[0])
+    meta.setdefault("publish_date", latest[0])
+    adopting = [e for e in events if e[2] and e[1] in ("通过", "审议通过", "修正", "修订", "批准")]
+    organs = sorted(adopting or [e for e in events if e[2]], key=lambda e: e[0])
+    if organs:
+        meta.setdefault("issuer", organs[-1][2])
+
+
+def _from_issued_by(meta: dict[str, str], lines: list[str]) -> None:
+    """'国务院办公厅于2023年1月5日印发' lines: issuer and date."""
+    for line in lines:
         m = _ISSUED_BY_RE.match(line)
-        if m and len(line) <= 80:
-            meta.setdefault("issuer", m.group("org"))
-            if m.group("y"):
-                iso = _iso(m)
-                if iso:
-                    meta.setdefault("publish_date", iso)
+        if not m or len(line) > 80:
+            continue
+        meta.setdefault("issuer", m.group("org"))
+        iso = _iso(m) if m.group("y") else None
+        if iso:
+            meta.setdefault("publish_date", iso)
 
-    # 落款: an organ line followed by a date line near the end (or a lone date line).
+
+def _from_signature(meta: dict[str, str], lines: list[str]) -> None:
+    """落款: an organ line followed by a date line near the end (or a lone date line)."""
     for i in range(len(lines) - 1, max(len(lines) - _TAIL_LINES, 0) - 1, -1):
         line = lines[i].strip("（）() ")
         m = _DATE_RE.fullmatch(line)
@@ -254,42 +280,35 @@ def extract_metadata(text: str) -> tuple[str | None, dict[str, str]]:
         meta.setdefault("publish_date", _iso(m))
         if i > 0 and _ORG_LINE_RE.match(lines[i - 1]) and len(lines[i - 1]) <= 40:
             meta.setdefault("issuer", lines[i - 1])
-        break
+        return
 
-    if "doc_number" not in meta:
-        for line in head:
-            number = _standalone_doc_number(line)
-            if number:
-                meta["doc_number"] = number
-                break
-    if "doc_number" not in meta:
-        for i, line in enumerate(head[:-1]):  # 中华人民共和国主席令 / 第五十三号
-            if line.endswith("令") and re.fullmatch(rf"[（(]?第[{_NUM}]+号[)）]?", head[i + 1]):
-                meta["doc_number"] = line + head[i + 1].strip("（）()")
-                break
-    if "doc_number" not in meta:  # …国务院令第321号公布
-        for event in events:
-            m = _DECREE_RE.search(event[3])
-            if m:
-                meta["doc_number"] = _normalize_doc_number(m)
-                break
 
-    if "effective_date" not in meta:
-        doc_matches = [m for m in _EFFECTIVE_DOC_RE.finditer(text) if _iso(m)]
-        any_matches = [m for m in _EFFECTIVE_ANY_RE.finditer("\n".join(head)) if _iso(m)]
-        if any_matches:  # the header (自2019年5月1日起施行) speaks for the whole document
-            meta["effective_date"] = _iso(any_matches[0])
-        elif doc_matches:  # 本法自…起施行: the last one is the 附则's
-            meta["effective_date"] = _iso(doc_matches[-1])
-        elif "publish_date" in meta and _EFFECTIVE_ON_PUBLISH_RE.search(text):
-            meta["effective_date"] = meta["publish_date"]
-        else:
-            m = next((m for m in _EFFECTIVE_ANY_RE.finditer(text) if _iso(m)), None)
-            if m:
-                meta["effective_date"] = _iso(m)
-
-    if "issuer" not in meta and title:
-        m = _TITLE_ORG_RE.match(title)
+def _doc_number(head: list[str], events: list[tuple[str, str, str | None, str]]) -> str | None:
+    """发文字号 from a line of its own, a 令 split over two lines, or a header event."""
+    for line in head:
+        number = _standalone_doc_number(line)
+        if number:
+            return number
+    for i, line in enumerate(head[:-1]):  # 中华人民共和国主席令 / 第五十三号
+        if line.endswith("令") and re.fullmatch(rf"[（(]?第[{_NUM}]+号[)）]?", head[i + 1]):
+            return line + head[i + 1].strip("（）()")
+    for event in events:  # …国务院令第321号公布
+        m = _DECREE_RE.search(event[3])
         if m:
-            meta["issuer"] = m.group("org")
-    return title, meta
+            return _normalize_doc_number(m)
+    return None
+
+
+def _effective_date(text: str, head: list[str], publish_date: str | None) -> str | None:
+    """The 施行 date: of the header, else of the last 本法自…起施行, else the publish date of a
+    document effective on publication, else any 自…起施行."""
+    any_matches = [m for m in _EFFECTIVE_ANY_RE.finditer("\n".join(head)) if _iso(m)]
+    if any_matches:  # the header (自2019年5月1日起施行) speaks for the whole document
+        return _iso(any_matches[0])
+    doc_matches = [m for m in _EFFECTIVE_DOC_RE.finditer(text) if _iso(m)]
+    if doc_matches:  # 本法自…起施行: the last one is the 附则's
+        return _iso(doc_matches[-1])
+    if publish_date is not None and _EFFECTIVE_ON_PUBLISH_RE.search(text):
+        return publish_date
+    m = next((m for m in _EFFECTIVE_ANY_RE.finditer(text) if _iso(m)), None)
+    return _iso(m) if m else None

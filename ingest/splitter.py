@@ -3,9 +3,10 @@
 Three shapes are recognised; the first that fits wins:
 
 * ``articles`` - ``第N条`` / ``第N条之一`` at line starts (Chinese or Arabic numerals), with
-  ``第X编 / 分编 / 章 / 节`` heading lines (and ``第一部分`` in internal rules) as the path. A 第N条 inside a sentence is never an
-  article; one at a line start that breaks the numbering (a quoted article in an amendment,
-  a duplicate, a jump right after "修改为：") is body text of the current article.
+  ``第X编 / 分编 / 章 / 节`` heading lines (and ``第一部分`` in internal rules) as the path. A
+  第N条 inside a sentence is never an article; one at a line start that breaks the numbering
+  (a quoted article in an amendment, a duplicate, a jump right after "修改为：") is body text
+  of the current article.
 * ``items`` - internal rules and decisions numbered ``一、`` ``（一）`` ``1.`` ``（1）`` ``①``.
   The finest numbered level that carries body text is the unit; a short title-only line
   with numbered children (``一、总则``) becomes part of the path instead. Lists introduced
@@ -263,39 +264,47 @@ def _accept_articles(lines: list[str], cands: list[_Candidate]) -> set[int]:
     """
     if not cands:
         return set()
-    start = 0
-    if cands[0].key != (1, 0):
-        # a quotation before the real 第一条 (which follows within a few candidates)
-        for j in range(1, min(len(cands), 4)):
-            if cands[j].key == (1, 0):
-                start = j
-                break
     accepted: set[int] = set()
     main: tuple[int, int] | None = None
     quote: tuple[int, int] | None = None
-    for i in range(start, len(cands)):
+    for i in range(_first_article(cands), len(cands)):
         c, k = cands[i], cands[i].key
-        colon = _after_colon(lines, c.idx)
         window = cands[i + 1:i + 1 + _LOOKAHEAD]
-        if c.weak:
-            ok = main is not None and _natural(main, k) and not any(main < w.key <= k for w in window)
-        elif main is None:
-            ok = True
-        elif k <= main:
-            ok = False
-        elif quote is not None and _natural(quote, k) and not _natural(main, k):
-            ok = False
-        elif _natural(main, k):
-            # accepting k would skip a later, better-fitting article (the real one)
-            ok = not any(main < w.key < k or (colon and w.key == k) for w in window)
-        else:  # a jump: a quotation unless nothing later continues the sequence
-            ok = not colon and not any(_natural(main, w.key) for w in window)
-        if ok:
+        if _starts_article(c, main, quote, window, _after_colon(lines, c.idx)):
             accepted.add(c.idx)
             main, quote = k, None
         elif main is not None and k > main or (quote is not None and _natural(quote, k)):
             quote = k
     return accepted
+
+
+def _first_article(cands: list[_Candidate]) -> int:
+    """Index of the real 第一条 when a quotation comes before it (within a few candidates), else 0."""
+    if cands[0].key != (1, 0):
+        for j in range(1, min(len(cands), 4)):
+            if cands[j].key == (1, 0):
+                return j
+    return 0
+
+
+def _starts_article(c: _Candidate, main: tuple[int, int] | None, quote: tuple[int, int] | None,
+                    window: list[_Candidate], colon: bool) -> bool:
+    """Does candidate ``c`` start an article, after the article ``main`` and the quoted one
+    ``quote``, given the next candidates (``window``) and whether a colon precedes it?"""
+    k = c.key
+    if c.weak:
+        return main is not None and _natural(main, k) and not any(main < w.key <= k for w in window)
+    if main is None:
+        return True
+    if k <= main:
+        return False
+    if quote is not None and _natural(quote, k) and not _natural(main, k):
+        return False  # continues a run of quoted articles
+    if _natural(main, k):
+        # accepting k would skip a later, better-fitting article (the real one)
+        return not any(main < w.key < k or (colon and w.key == k) for w in window)
+    # a jump: a quotation unless nothing later continues the sequence
+    return not colon and not any(_natural(main, w.key) for w in window)
 
 
 def _after_colon(lines: list[str], idx: int) -> bool:
@@ -387,30 +396,41 @@ def _match_item(line: str) -> tuple[str, int, str, str] | None:
 def _build_tree(lines: list[str], lo: int, hi: int, masked: set[int]) -> list[_Node]:
     """Numbered lines of [lo, hi) as a tree; a number out of sequence is body text."""
     roots: list[_Node] = []
-    stack: list[_Node] = []
+    stack: list[_Node] = []  # the open node of each level, outermost first
     order: list[_Node] = []
     for i in range(lo, hi):
-        if i in masked:
-            continue
-        m = _match_item(lines[i])
+        m = None if i in masked else _match_item(lines[i])
         if not m:
             continue
         kind, n, label, rest = m
-        pos = next((j for j in range(len(stack) - 1, -1, -1) if stack[j].kind == kind), None)
-        if pos is not None:
-            if n != stack[pos].n + 1:
-                continue
-            parent = stack[pos].parent
-            del stack[pos:]
-        elif n == 1:
-            parent = stack[-1] if stack else None
-        else:
+        placed, parent = _place(stack, kind, n)
+        if not placed:
             continue
         node = _Node(i, kind, n, label, rest, parent=parent)
         (parent.children if parent else roots).append(node)
         stack.append(node)
         order.append(node)
-    # a node covers everything up to the next node that is not its descendant
+    _set_ends(order, hi)
+    return roots
+
+
+def _place(stack: list[_Node], kind: str, n: int) -> tuple[bool, _Node | None]:
+    """(fits, parent) of a numbered line: the next sibling of the open node of its kind (closing
+    the levels below it), or the first child of the innermost open node when n is 1."""
+    pos = next((j for j in range(len(stack) - 1, -1, -1) if stack[j].kind == kind), None)
+    if pos is not None:
+        if n != stack[pos].n + 1:
+            return False, None
+        parent = stack[pos].parent
+        del stack[pos:]
+        return True, parent
+    if n == 1:
+        return True, stack[-1] if stack else None
+    return False, None
+
+
+def _set_ends(order: list[_Node], hi: int) -> None:
+    """A node covers everything up to the next node that is not its descendant."""
     for pos, node in enumerate(order):
         node.end = hi
         for later in order[pos + 1:]:
@@ -420,7 +440,6 @@ def _build_tree(lines: list[str], lo: int, hi: int, masked: set[int]) -> list[_N
             if anc is not node:
                 node.end = later.idx
                 break
-    return roots
 
 
 def _runs(siblings: list[_Node]) -> list[list[_Node]]:

@@ -60,37 +60,40 @@ def reconstruct_law_text(
         out.append(title)
     if date_line:
         out.append(date_line)
+    body = _body(rows, label_sep, heading_sep)
+    if toc and rows and _get(rows[0], "chapter"):
+        out.append("目录")
+        out.extend(line for is_heading, line in body if is_heading)
+    out.extend(line for _, line in body)
+    return "\n".join(f"{indent}{line}" if line else line for line in out) + "\n"
 
-    def heading(text: str) -> str:
-        return text.replace(" ", heading_sep, 1)
 
-    # the body, each line tagged as a heading or not, so the 目录 can list the same headings
+def _body(rows: list[Any], label_sep: str, heading_sep: str) -> list[tuple[bool, str]]:
+    """The body lines, each tagged as a heading or not, so the 目录 can list the same headings."""
     body: list[tuple[bool, str]] = []
     chapter = section = None
     for row in rows:
         ch, sec = _get(row, "chapter"), _get(row, "section")
         if ch != chapter:
             if ch:
-                body.append((True, heading(ch)))
+                body.append((True, ch.replace(" ", heading_sep, 1)))
             chapter, section = ch, None
         if sec != section:
             if sec:
-                body.append((True, heading(sec)))
+                body.append((True, sec.replace(" ", heading_sep, 1)))
             section = sec
-        no = _get(row, "article_no") or ""
-        paragraphs = (_get(row, "article_text") or "").split("\n")
-        if no == WHOLE_TEXT:
-            body.extend((False, p) for p in paragraphs)
-            continue
-        if no.startswith(ITEM_PREFIX):
-            first = f"{source_label(no)}{paragraphs[0]}"
-        else:
-            first = f"{no}{label_sep}{paragraphs[0]}"
-        body.append((False, first))
-        body.extend((False, p) for p in paragraphs[1:])
+        body.extend((False, line) for line in _article_lines(row, label_sep))
+    return body
 
-    if toc and rows and _get(rows[0], "chapter"):
-        out.append("目录")
-        out.extend(line for is_heading, line in body if is_heading)
-    out.extend(line for _, line in body)
-    return "\n".join(f"{indent}{line}" if line else line for line in out) + "\n"
+
+def _article_lines(row: Any, label_sep: str) -> list[str]:
+    """One row as printed: label and first 款 on one line, the other 款 one per line."""
+    no = _get(row, "article_no") or ""
+    paragraphs = (_get(row, "article_text") or "").split("\n")
+    if no == WHOLE_TEXT:
+        return paragraphs
+    if no.startswith(ITEM_PREFIX):
+        first = f"{source_label(no)}{paragraphs[0]}"
+    else:
+        first = f"{no}{label_sep}{paragraphs[0]}"
+    return [first, *paragraphs[1:]]

@@ -74,42 +74,59 @@ def _is_bad(ch: str) -> bool:
     return ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs")
 
 
+# How much each kind of character (``_char_kind``) says "real text"; the others say nothing.
+_GOOD_WEIGHT = {
+    "ascii": 1,
+    "common": 1,
+    "rare": 0.2,  # rare hanzi: legal in names, but typical of mis-decoding
+    "punct": 1,
+    "latin": 1,
+}
+
+
 def _plausibility(text: str) -> float:
     """0..1: how much ``text`` looks like real (Chinese or Western) text."""
     if len(text) > 3 * _SAMPLE:  # a per-character Python loop: sample big files
         mid = len(text) // 2
         text = text[:_SAMPLE] + text[mid:mid + _SAMPLE] + text[-_SAMPLE:]
     common = _common_hanzi()
-    total = bad = cjk = other_letters = 0
+    counts = dict.fromkeys(("bad", "ascii", "common", "rare", "punct", "latin", "other", "none"), 0)
     good = 0.0
     for ch in text:
         if ch.isspace():
             continue
-        total += 1
-        o = ord(ch)
-        if _is_bad(ch):
-            bad += 1
-        elif 0x20 < o < 0x7F:
-            good += 1
-        elif ch in common:
-            good += 1
-            cjk += 1
-        elif _is_cjk(o):
-            good += 0.2  # rare hanzi: legal in names, but typical of mis-decoding
-            cjk += 1
-        elif 0x3000 <= o <= 0x303F or 0xFF01 <= o <= 0xFF5E or 0x2010 <= o <= 0x203B:
-            good += 1  # CJK / full-width / general punctuation
-        elif o < 0x250 and unicodedata.category(ch)[0] in "LNP":
-            good += 1  # Latin letters with accents
-        elif unicodedata.category(ch)[0] in "LN":
-            other_letters += 1
+        kind = _char_kind(ch, common)
+        counts[kind] += 1
+        good += _GOOD_WEIGHT.get(kind, 0)  # summed in text order, as floats add up
+    total = sum(counts.values())
     if total == 0:
         return 1.0 if text else 0.0
-    if bad / total > _MAX_BAD_RATIO:
+    if counts["bad"] / total > _MAX_BAD_RATIO:
         return 0.0
-    if not cjk:  # Cyrillic, Greek... are fine on their own, suspicious amid hanzi
-        good += other_letters
+    if not counts["common"] + counts["rare"]:  # Cyrillic, Greek... are fine on their own, suspicious amid hanzi
+        good += counts["other"]
     return good / total
+
+
+def _char_kind(ch: str, common: frozenset[str]) -> str:
+    """bad / ascii / common (hanzi) / rare (hanzi) / punct / latin / other (letters) / none."""
+    o = ord(ch)
+    if _is_bad(ch):
+        return "bad"
+    if 0x20 < o < 0x7F:
+        return "ascii"
+    if ch in common:
+        return "common"
+    if _is_cjk(o):
+        return "rare"
+    if 0x3000 <= o <= 0x303F or 0xFF01 <= o <= 0xFF5E or 0x2010 <= o <= 0x203B:
+        return "punct"  # CJK / full-width / general punctuation
+    category = unicodedata.category(ch)[0]
+    if o < 0x250 and category in "LNP":
+        return "latin"  # Latin letters with accents
+    if category in "LN":
+        return "other"
+    return "none"
 
 
 def _strict(data: bytes, encoding: str) -> str | None:
@@ -122,24 +139,36 @@ def _strict(data: bytes, encoding: str) -> str | None:
 def _detect(data: bytes) -> str | None:
     """Best decoding of BOM-less ``data``, or None when nothing plausible was found."""
     if b"\x00" not in data:  # NUL never occurs in UTF-8 / GB / Big5 text
-        best_text, best_score = None, 0.0
-        utf8_score = 0.0
-        for enc in _CANDIDATES:
-            text = _strict(data, enc)
-            if text is None:
-                continue
-            score = _plausibility(text)
-            if enc == "utf-8":
-                utf8_score = score
-            if score > best_score + 1e-9:  # ties keep the earlier (more common) codec
-                best_text, best_score = text, score
-        if best_text is not None and best_score >= _MIN_CJK_SCORE:
-            return best_text
-        if utf8_score > 0:
-            # Valid UTF-8 without control characters is UTF-8, even if it is not Chinese
-            # (Japanese, emoji...); nothing else passed the Chinese-text test anyway.
-            return data.decode("utf-8")
-    # Fallback for other encodings (UTF-16 without BOM, cp1252...).
+        text = _detect_chinese(data)
+        if text is not None:
+            return text
+    return _detect_other(data)
+
+
+def _detect_chinese(data: bytes) -> str | None:
+    """The UTF-8 / GB18030 / Big5 reading that looks most like Chinese, or plain UTF-8."""
+    best_text, best_score = None, 0.0
+    utf8_score = 0.0
+    for enc in _CANDIDATES:
+        text = _strict(data, enc)
+        if text is None:
+            continue
+        score = _plausibility(text)
+        if enc == "utf-8":
+            utf8_score = score
+        if score > best_score + 1e-9:  # ties keep the earlier (more common) codec
+            best_text, best_score = text, score
+    if best_text is not None and best_score >= _MIN_CJK_SCORE:
+        return best_text
+    if utf8_score > 0:
+        # Valid UTF-8 without control characters is UTF-8, even if it is not Chinese
+        # (Japanese, emoji...); nothing else passed the Chinese-text test anyway.
+        return data.decode("utf-8")
+    return None
+
+
+def _detect_other(data: bytes) -> str | None:
+    """Fallback for other encodings (UTF-16 without BOM, cp1252...)."""
     from charset_normalizer import from_bytes
 
     match = from_bytes(data).best()

@@ -100,6 +100,19 @@ class LexicalOnly:
     def search(self, query: str, top_k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
         filters = filters or SearchFilters()
         allowed = self._allowed(filters)
+        hits, refs, missing = self._explicit(query, allowed)
+        seen = {h.article.id for h in hits}
+        top = [(s, aid) for s, aid in self._ranked(query, allowed) if aid not in seen][: max(top_k - len(hits), 0)]
+        if top:
+            scale = top[0][0]
+            arts = {a.id: a for a in self.store.get_articles([aid for _, aid in top])}
+            for s, aid in top:
+                hits.append(Hit(article=arts[aid], document=self.docs[self.article_doc[aid]],
+                                score=round(0.9 * s / scale, 6) if scale else 0.0, retrievers=["lexical"]))
+        return SearchResult(query=query, hits=hits[:top_k], references=refs, missing=missing)
+
+    def _explicit(self, query: str, allowed: set[str]) -> tuple[list[Hit], list[ArticleReference], list[str]]:
+        """(hits, references, missing) of the 《X》第N条 the query names."""
         hits: list[Hit] = []
         refs: list[ArticleReference] = []
         missing: list[str] = []
@@ -114,6 +127,10 @@ class LexicalOnly:
             elif doc.id in allowed and art.id not in seen:
                 hits.append(Hit(article=art, document=doc, score=1.0, retrievers=["exact"]))
                 seen.add(art.id)
+        return hits, refs, missing
+
+    def _ranked(self, query: str, allowed: set[str]) -> list[tuple[float, int]]:
+        """(score, article id), best first, of the allowed articles sharing terms with the query."""
         mentioned = set(self.finder.titles_in(query))
         terms = content_terms(self.finder.strip(CITED_ARTICLE_RE.sub(" ", query)))
         scores: dict[int, float] = defaultdict(float)
@@ -130,16 +147,7 @@ class LexicalOnly:
             boost = 1.6 if self.docs[self.article_doc[aid]].title in mentioned else 1.0
             ranked.append((s / norm * boost, aid))
         ranked.sort(key=lambda x: (-x[0], x[1]))
-        top = [(s, aid) for s, aid in ranked if aid not in seen][: max(top_k - len(hits), 0)]
-        if top:
-            scale = top[0][0]
-            arts = {a.id: a for a in self.store.get_articles([aid for _, aid in top])}
-            for s, aid in top:
-                hits.append(Hit(article=arts[aid], document=self.docs[self.article_doc[aid]],
-                                score=round(0.9 * s / scale, 6) if scale else 0.0, retrievers=["lexical"]))
-        return SearchResult(query=query, hits=hits[:top_k], references=refs, missing=missing)
-
-
+        return ranked
 
 
 def make_search(store: ArticleStore, directory: Path):

@@ -62,14 +62,25 @@ _PENALTY_RE = re.compile(
 _NOT_AFTER = ("条", "款", "项", "章", "节", "编")  # 第三十条 / 第二款 are references, not quantities
 
 
+_COUNT_UNITS = ("人", "名", "次", "户")
+_UNIT_OF_KIND = dict(_UNIT_KIND)
+
+
 def quantities(text: str) -> list[Quantity]:
     """Every number-with-unit of ``text`` (article references and dates' parts excluded)."""
-    found: list[Quantity] = []
     dates = [(m.start(), m.end()) for m in _DATE_RE.finditer(text)]
 
     def in_date(i: int) -> bool:
         return any(a <= i < b for a, b in dates)
 
+    found = [*_unit_quantities(text, in_date), *_percentages(text), *_fractions(text, in_date), *_years(text)]
+    found.sort(key=lambda q: q.start)  # stable: at one offset, the order above
+    return found
+
+
+def _unit_quantities(text: str, in_date) -> list[Quantity]:
+    """三十日, 五万元, 三人… (not 第三十条, not the parts of a date)."""
+    out = []
     for m in _QTY_RE.finditer(text):
         numeral, unit = m.group(1), m.group(2)
         if in_date(m.start()) or (m.start() > 0 and text[m.start() - 1] == "第"):
@@ -79,24 +90,37 @@ def quantities(text: str) -> list[Quantity]:
             continue
         if unit == "年" and value > 1000:  # a year, not a period
             continue
-        if unit in ("人", "名", "次", "户") and (value == 1 or text[m.end():m.end() + 1] in ("民", "义", "数", "性")):
+        if unit in _COUNT_UNITS and (value == 1 or text[m.end():m.end() + 1] in ("民", "义", "数", "性")):
             continue  # 一人 / 人民 / 名义 / 一次性 are words, not counts
-        kind = dict(_UNIT_KIND)[unit]
-        found.append(Quantity(numeral, m.start(1), m.end(1), value, unit, kind))
+        out.append(Quantity(numeral, m.start(1), m.end(1), value, unit, _UNIT_OF_KIND[unit]))
+    return out
+
+
+def _percentages(text: str) -> list[Quantity]:
+    out = []
     for m in _PERCENT_RE.finditer(text):
         value = parse_number(m.group(1))
         if value:
-            found.append(Quantity(m.group(1), m.start(1), m.end(1), value, "百分之", "ratio"))
+            out.append(Quantity(m.group(1), m.start(1), m.end(1), value, "百分之", "ratio"))
+    return out
+
+
+def _fractions(text: str, in_date) -> list[Quantity]:
+    out = []
     for m in _FRACTION_RE.finditer(text):
         value = parse_number(m.group(1))  # the denominator; the numerator rarely varies
         if value and not in_date(m.start()):
-            found.append(Quantity(m.group(1), m.start(1), m.end(1), value, "分之", "ratio"))
+            out.append(Quantity(m.group(1), m.start(1), m.end(1), value, "分之", "ratio"))
+    return out
+
+
+def _years(text: str) -> list[Quantity]:
+    out = []
     for m in _DATE_RE.finditer(text):
         value = parse_number(m.group(1))
         if value:
-            found.append(Quantity(m.group(1), m.start(1), m.end(1), value, "年份", "date"))
-    found.sort(key=lambda q: q.start)
-    return found
+            out.append(Quantity(m.group(1), m.start(1), m.end(1), value, "年份", "date"))
+    return out
 
 
 # ---- bodies ----------------------------------------------------------------------------
@@ -142,6 +166,21 @@ def bodies(text: str) -> list[Element]:
     for w, _ in toks:
         offsets.append(pos)
         pos += len(w)
+    found: list[Element] = []
+    for start, end in _body_spans(toks):
+        name = "".join(w for w, _ in toks[start:end + 1])
+        if not _is_body_name(name):
+            continue
+        a, b = offsets[start], offsets[end] + len(toks[end][0])
+        if any(x.start <= a and b <= x.end for x in found):
+            continue
+        found = [x for x in found if not (a <= x.start and x.end <= b)]
+        found.append(Element("body", name, a, b))
+    return sorted(found, key=lambda e: e.start)
+
+
+def _body_spans(toks: tuple[tuple[str, str], ...]) -> list[tuple[int, int]]:
+    """(first, last) token of every candidate body name, one per anchor word."""
     spans: list[tuple[int, int]] = []
     for k, (word, _) in enumerate(toks):
         if not _is_anchor(word):
@@ -150,45 +189,65 @@ def bodies(text: str) -> list[Element]:
             prev = toks[k - 1][0] if k else ""
             spans.append((k - 1 if prev in ("基层", "上级", "企业") else k, k))
             continue
-        start, budget, j = k, 2, k - 1
-        while j >= 0:
-            w, flag = toks[j]
-            if w in _LEVELS or w in _QUALIFIERS:
-                pass
-            elif w in ("以上", "以下"):
-                if not (j > 0 and toks[j - 1][0].endswith("级")):
-                    break
-            elif w == "的":
-                if not (j > 0 and toks[j - 1][0] == "设区" and toks[j + 1][0].startswith("市")):
-                    break
-            elif w == "、":
-                if not (j > 0 and toks[j - 1][0] in ("省", "自治区") and toks[j + 1][0] in ("自治区", "直辖市")):
-                    break
-            elif _is_anchor(w) and w != "工会":
-                budget = 2
-            elif (budget and flag in _NOUN_FLAGS and len(w) >= 2 and w not in _NOT_DOMAIN
-                  and not w.endswith(("者", "人", "单位", "组织"))):
-                budget -= 1
-            else:
-                break
-            start = j
-            j -= 1
+        start = _name_start(toks, k)
         while start < k and toks[start][0] in ("有关", "其他", "相关", "主管", "管理", "行政", "的", "、"):
             start += 1  # a name does not start with a qualifier
         spans.append((start, k))
-    found: list[Element] = []
-    for start, end in spans:
-        name = "".join(w for w, _ in toks[start:end + 1])
-        core = name[2:] if name.startswith("有关") else name
-        if (name in GENERIC_BODIES or core in GENERIC_BODIES or (len(name) < 4 and name not in _SHORT_OK)
-                or name.startswith(("一级", "层级", "同一", "所在"))):
-            continue
-        a, b = offsets[start], offsets[end] + len(toks[end][0])
-        if any(x.start <= a and b <= x.end for x in found):
-            continue
-        found = [x for x in found if not (a <= x.start and x.end <= b)]
-        found.append(Element("body", name, a, b))
-    return sorted(found, key=lambda e: e.start)
+    return spans
+
+
+def _name_start(toks: tuple[tuple[str, str], ...], k: int) -> int:
+    """First token of the name ending in the anchor ``toks[k]``, walking back while words may join."""
+    start, budget = k, 2
+    for j in range(k - 1, -1, -1):
+        budget = _joins_name(toks, j, budget)
+        if budget is None:
+            break
+        start = j
+    return start
+
+
+def _after_level(toks, j: int) -> bool:  # 县级以上
+    return j > 0 and toks[j - 1][0].endswith("级")
+
+
+def _in_district_city(toks, j: int) -> bool:  # 设区的市
+    return j > 0 and toks[j - 1][0] == "设区" and toks[j + 1][0].startswith("市")
+
+
+def _between_provinces(toks, j: int) -> bool:  # 省、自治区、直辖市
+    return j > 0 and toks[j - 1][0] in ("省", "自治区") and toks[j + 1][0] in ("自治区", "直辖市")
+
+
+# Function words that belong to a name only in these set phrases.
+_JOINERS = {"以上": _after_level, "以下": _after_level, "的": _in_district_city, "、": _between_provinces}
+
+
+def _joins_name(toks, j: int, budget: int) -> int | None:
+    """The domain-noun budget left once ``toks[j]`` joins the name, None when it ends the name."""
+    w, flag = toks[j]
+    if w in _LEVELS or w in _QUALIFIERS:
+        return budget
+    if w in _JOINERS:
+        return budget if _JOINERS[w](toks, j) else None
+    if _is_anchor(w) and w != "工会":
+        return 2  # a body inside the name (…人民政府 劳动行政部门) may have its own domain words
+    if budget and _is_domain_noun(w, flag):
+        return budget - 1
+    return None
+
+
+def _is_domain_noun(word: str, flag: str) -> bool:
+    return (flag in _NOUN_FLAGS and len(word) >= 2 and word not in _NOT_DOMAIN
+            and not word.endswith(("者", "人", "单位", "组织")))
+
+
+def _is_body_name(name: str) -> bool:
+    """Not a generic word (有关部门), not too short to name anything, not a stray fragment."""
+    core = name[2:] if name.startswith("有关") else name
+    if name in GENERIC_BODIES or core in GENERIC_BODIES or (len(name) < 4 and name not in _SHORT_OK):
+        return False
+    return not name.startswith(("一级", "层级", "同一", "所在"))
 
 
 # ---- modal words -----------------------------------------------------------------------

@@ -254,38 +254,38 @@ class ChoiceElement(Generator):
         return None
 
     def _wrong_fillings(self, ctx, e: Element, statement: str, span: tuple[int, int], rng) -> list[str]:
+        """Up to three fillings of the blank that the law nowhere states."""
         a, b = span
         out: list[str] = []
-
-        def ok(text: str) -> bool:
+        candidates = _other_bodies(ctx, e, statement, rng) if e.kind == "body" else _other_numbers(e, rng)
+        for text in candidates:  # lazy: stop drawing from ``rng`` once three are found
             filled = statement[:a] + text + statement[b:]
-            return text != e.text and text not in out and ctx.absent_from_law(filled)
-
-        if e.kind == "body":
-            pool = [x for x in ctx.body_pool if x not in statement and not same_body(x, e.text)]
-            same = [x for x in pool if _body_family(x) == _body_family(e.text)]
-            other = [x for x in pool if x not in same]
-            rng.shuffle(same)
-            rng.shuffle(other)
-            for x in same + other:
-                if ok(x):
-                    out.append(x)
-                if len(out) == 3:
-                    break
-            return out
-        # numbers: vary one quantity inside the element (a bound of a range, the year of a date)
-        inner = quantities(e.text)
-        if not inner:
-            return out
-        for attempt in range(4):
-            q = inner[attempt % len(inner)] if e.kind == "penalty" else inner[0]
-            for value in alternative_values(q, e.text, 3, rng):
-                text = e.text[:q.start] + render_number(value, q.numeral) + e.text[q.end:]
-                if ok(text):
-                    out.append(text)
-                if len(out) == 3:
-                    return out
+            if text != e.text and text not in out and ctx.absent_from_law(filled):
+                out.append(text)
+            if len(out) == 3:
+                break
         return out
+
+
+def _other_bodies(ctx: ArticleContext, e: Element, statement: str, rng) -> list[str]:
+    """Other bodies of the law, those of the same family (…部门 for …部门) first."""
+    pool = [x for x in ctx.body_pool if x not in statement and not same_body(x, e.text)]
+    same = [x for x in pool if _body_family(x) == _body_family(e.text)]
+    other = [x for x in pool if x not in same]
+    rng.shuffle(same)
+    rng.shuffle(other)
+    return same + other
+
+
+def _other_numbers(e: Element, rng):
+    """The element with one quantity changed (a bound of a range, the year of a date)."""
+    inner = quantities(e.text)
+    if not inner:
+        return
+    for attempt in range(4):
+        q = inner[attempt % len(inner)] if e.kind == "penalty" else inner[0]
+        for value in alternative_values(q, e.text, 3, rng):
+            yield e.text[:q.start] + render_number(value, q.numeral) + e.text[q.end:]
 
 
 class StatementMatch(Generator):
@@ -305,35 +305,10 @@ class StatementMatch(Generator):
         true_s = statements[0]
         true_text, _ = _statement_around(true_s, _first_element_span(true_s.text), MAX_OPTION)
         options = [(_as_option(true_text), Claim(true_text, True, ctx.article.id))]
-        # a perturbed other sentence of the same article: sounds right, is provably wrong
-        for s in statements[1:]:
-            text, _ = _statement_around(s, _first_element_span(s.text), MAX_OPTION)
-            if leans_on_context(text) or not 0.5 <= len(text) / len(true_text) <= 2:
-                continue
-            changed = _perturb(ctx, text, rng)
-            if changed and similarity(changed[0], true_text) < 0.6:
-                options.append((_as_option(changed[0]), Claim(changed[0], False, ctx.article.id,
-                                                              original=text, perturbation=changed[1].kind)))
-                break
-        picks = []
-        for rank, other in enumerate(ctx.neighbors(8)):
-            best = None
-            for s in split_sentences(other.text):
-                if len(norm(s.text)) < 12 or s.text.rstrip().endswith("：") or s.is_item:
-                    continue
-                text, _ = _statement_around(s, _first_element_span(s.text), MAX_OPTION)
-                if leans_on_context(text) or contains_verbatim(ctx.article.text, text):
-                    continue
-                if any(similarity(text, x.text) >= 0.5 for x in ctx.sentences):
-                    continue
-                gap = abs(len(text) - len(true_text)) / len(true_text)
-                if best is None or gap < best[0]:
-                    best = (gap, text)
-            if best is not None:
-                # closeness in meaning (rank) first, but a very different length is a giveaway
-                picks.append((best[0] > 0.5, rank, best[1], other))
-        picks.sort(key=lambda p: p[:2])
-        for _, _, text, other in picks:
+        changed = self._perturbed_sibling(ctx, statements[1:], true_text, rng)
+        if changed is not None:
+            options.append(changed)
+        for text, other in self._neighbour_statements(ctx, true_text):
             if len(options) >= 4:
                 break
             if any(similarity(text, c.text) >= 0.6 for _, c in options):
@@ -348,6 +323,49 @@ class StatementMatch(Generator):
                               quote=ctx.paragraph(true_s.paragraph), claims=claims,
                               reason=f"正确答案为{answer[0]}项，其余选项或改动了条文内容，或为其他条文的规定。",
                               difficulty=2)
+
+    @staticmethod
+    def _perturbed_sibling(ctx, statements: list[Sentence], true_text: str, rng) -> tuple[str, Claim] | None:
+        """A perturbed other sentence of the same article: sounds right, is provably wrong."""
+        for s in statements:
+            text, _ = _statement_around(s, _first_element_span(s.text), MAX_OPTION)
+            if leans_on_context(text) or not 0.5 <= len(text) / len(true_text) <= 2:
+                continue
+            changed = _perturb(ctx, text, rng)
+            if changed and similarity(changed[0], true_text) < 0.6:
+                return (_as_option(changed[0]), Claim(changed[0], False, ctx.article.id,
+                                                      original=text, perturbation=changed[1].kind))
+        return None
+
+    @staticmethod
+    def _neighbour_statements(ctx, true_text: str) -> list[tuple[str, Article]]:
+        """One statement per close article, closest in meaning first; a very different length
+        from the key is a giveaway, so such statements come last."""
+        picks = []
+        for rank, other in enumerate(ctx.neighbors(8)):
+            best = _closest_in_length(ctx, other, true_text)
+            if best is not None:
+                picks.append((best[0] > 0.5, rank, best[1], other))
+        picks.sort(key=lambda p: p[:2])
+        return [(text, other) for _, _, text, other in picks]
+
+
+def _closest_in_length(ctx: ArticleContext, other: Article, true_text: str) -> tuple[float, str] | None:
+    """(relative length gap, statement) of ``other``'s statement nearest in length to the key,
+    among those that are standalone and not like anything of the article itself."""
+    best = None
+    for s in split_sentences(other.text):
+        if len(norm(s.text)) < 12 or s.text.rstrip().endswith("：") or s.is_item:
+            continue
+        text, _ = _statement_around(s, _first_element_span(s.text), MAX_OPTION)
+        if leans_on_context(text) or contains_verbatim(ctx.article.text, text):
+            continue
+        if any(similarity(text, x.text) >= 0.5 for x in ctx.sentences):
+            continue
+        gap = abs(len(text) - len(true_text)) / len(true_text)
+        if best is None or gap < best[0]:
+            best = (gap, text)
+    return best
 
 
 class ArticleLocate(Generator):
@@ -432,30 +450,10 @@ class MultiStatement(Generator):
         if law_level:
             if not units:
                 return None
-            for other in ctx.neighbors(4):
-                if other.doc_id != ctx.article.doc_id:
-                    continue
-                have = {norm(u) for u, _ in units}
-                # boilerplate (构成犯罪的，依法追究刑事责任) is too short to tell anything apart
-                more = [u for u in _units(other.text) if len(norm(u)) >= 15 and norm(u) not in have]
-                rng.shuffle(more)
-                units += [(u, other) for u in more[:2]]
-            units = units[:1] + sorted(units[1:], key=lambda x: x[1].id != ctx.article.id)
+            units = _with_neighbour_units(ctx, units, rng)
         if len(units) < 4:
             return None
-        want_false = rng.choice((1, 2))
-        false_opts: list[tuple[str, Claim]] = []
-        used = set()
-        for i, (u, art) in enumerate(units):
-            if len(false_opts) == want_false:
-                break
-            if i == 0 and law_level:
-                continue  # the anchor article keeps a true statement: the question is about it
-            changed = _perturb(ctx, u, rng)
-            if changed:
-                false_opts.append((_as_option(changed[0]), Claim(changed[0], False, art.id,
-                                                                  original=u, perturbation=changed[1].kind)))
-                used.add(i)
+        false_opts, used = _false_options(ctx, units, law_level, rng)
         if not false_opts:
             return None
         true_units = [(u, a) for i, (u, a) in enumerate(units) if i not in used][:4 - len(false_opts)]
@@ -465,19 +463,65 @@ class MultiStatement(Generator):
         texts, claims, answer = _shuffle_options(rng, options)
         where = f"《{ctx.law}》" if law_level else f"《{ctx.law}》{ctx.article.label}"
         stem = f"根据{where}的规定，下列说法正确的有："
-        labels = {a.id: a.label for _, a in units}
-        notes = []
-        for i, c in enumerate(claims):
-            if not c.holds:
-                notes.append(_describe_claim(c, LETTERS[i]))
-            elif law_level:
-                notes.append(f"{LETTERS[i]}项见{labels[c.article_id]}")
-        mine = [c for c in claims if c.article_id == ctx.article.id]
-        quote = ctx.article.text if len(ctx.article.text) <= 500 or not mine else ELLIPSIS.join(
-            p for p in ctx.article.text.split("\n") if any(contains_verbatim(p, c.original or c.text) for c in mine))
+        notes = _option_notes(claims, {a.id: a.label for _, a in units}, law_level)
         return self._question(ctx, stem=stem, options=texts, answer=answer, element="statements",
-                              quote=quote or ctx.article.text, claims=claims,
+                              quote=_quote_of(ctx, claims) or ctx.article.text, claims=claims,
                               reason=f"正确答案为{'、'.join(answer)}。{'；'.join(notes)}。", difficulty=3)
+
+
+def _with_neighbour_units(ctx: ArticleContext, units: list[tuple[str, Article]],
+                          rng) -> list[tuple[str, Article]]:
+    """``units`` plus up to two statements of each close article of the same law; the first
+    unit stays first, the article's own ones follow it."""
+    for other in ctx.neighbors(4):
+        if other.doc_id != ctx.article.doc_id:
+            continue
+        have = {norm(u) for u, _ in units}
+        # boilerplate (构成犯罪的，依法追究刑事责任) is too short to tell anything apart
+        more = [u for u in _units(other.text) if len(norm(u)) >= 15 and norm(u) not in have]
+        rng.shuffle(more)
+        units += [(u, other) for u in more[:2]]
+    return units[:1] + sorted(units[1:], key=lambda x: x[1].id != ctx.article.id)
+
+
+def _false_options(ctx: ArticleContext, units: list[tuple[str, Article]], law_level: bool,
+                   rng) -> tuple[list[tuple[str, Claim]], set[int]]:
+    """One or two perturbed units as wrong options, and the indexes of the units used."""
+    want_false = rng.choice((1, 2))
+    false_opts: list[tuple[str, Claim]] = []
+    used = set()
+    for i, (u, art) in enumerate(units):
+        if len(false_opts) == want_false:
+            break
+        if i == 0 and law_level:
+            continue  # the anchor article keeps a true statement: the question is about it
+        changed = _perturb(ctx, u, rng)
+        if changed:
+            false_opts.append((_as_option(changed[0]), Claim(changed[0], False, art.id,
+                                                              original=u, perturbation=changed[1].kind)))
+            used.add(i)
+    return false_opts, used
+
+
+def _option_notes(claims: list[Claim], labels: dict[int, str], law_level: bool) -> list[str]:
+    """What the explanation says of each option: the change of a wrong one, the article of a
+    true one when the options come from several articles."""
+    notes = []
+    for i, c in enumerate(claims):
+        if not c.holds:
+            notes.append(_describe_claim(c, LETTERS[i]))
+        elif law_level:
+            notes.append(f"{LETTERS[i]}项见{labels[c.article_id]}")
+    return notes
+
+
+def _quote_of(ctx: ArticleContext, claims: list[Claim]) -> str:
+    """The article, or for a long one the paragraphs its options come from."""
+    mine = [c for c in claims if c.article_id == ctx.article.id]
+    if len(ctx.article.text) <= 500 or not mine:
+        return ctx.article.text
+    return ELLIPSIS.join(p for p in ctx.article.text.split("\n")
+                         if any(contains_verbatim(p, c.original or c.text) for c in mine))
 
 
 def _describe_claim(c: Claim, letter: str) -> str:
@@ -494,35 +538,16 @@ class MultiEnumeration(Generator):
     qtype = "多选"
 
     def generate(self, ctx, rng):
-        items = [s for s in ctx.sentences if s.is_item and s.lead and len(norm(s.text)) >= 6]
-        if len(items) < 3:
-            return None
-        lead = items[0].lead
-        items = [s for s in items if s.lead == lead]
-        if len(items) < 3:
+        items = _listed_items(ctx)
+        if items is None:
             return None
         rng.shuffle(items)
         n_true = min(len(items), rng.choice((2, 3, 3, 4)))
-        true_texts = [_item_text(s.text) for s in items[:n_true]]
-        options = [(t, Claim(t, True, ctx.article.id)) for t in true_texts]
-        n_false = max(1, 4 - n_true) if n_true < 4 else 1
-        all_items = [x.text for x in items]
-        for other in ctx.neighbors(10):
-            if len(options) >= n_true + n_false:
-                break
-            for s in split_sentences(other.text):
-                if not s.is_item or len(norm(s.text)) < 6:
-                    continue
-                t = _item_text(s.text)
-                if contains_verbatim(ctx.article.text, t) or any(similarity(t, x) >= 0.5 for x in all_items):
-                    continue
-                if any(similarity(t, o) >= 0.6 for o, _ in options):
-                    continue
-                options.append((t, Claim(t, False, ctx.article.id, origin_id=other.id,
-                                         perturbation="other_article")))
-                break
+        options = [(t, Claim(t, True, ctx.article.id)) for t in (_item_text(s.text) for s in items[:n_true])]
+        want = n_true + (max(1, 4 - n_true) if n_true < 4 else 1)
+        _add_neighbour_items(ctx, options, [x.text for x in items], want)
         for s in items[n_true:]:  # perturbed unused items when neighbors gave too few
-            if len(options) >= n_true + n_false:
+            if len(options) >= want:
                 break
             t = _item_text(s.text)
             changed = _perturb(ctx, t, rng)
@@ -532,12 +557,39 @@ class MultiEnumeration(Generator):
         if len(options) < 4 or len(options) - n_true < 1:
             return None
         texts, claims, answer = _shuffle_options(rng, options)
-        head = norm(lead)
+        head = norm(items[0].lead)
         stem = f"《{ctx.law}》{ctx.article.label}规定：“{head}……”下列属于该条所列内容的有："
         return self._question(ctx, stem=stem, options=texts, answer=answer, element="enumeration",
                               quote=ctx.article.text, claims=claims,
                               reason=f"正确答案为{'、'.join(answer)}。其余选项不在该条所列之中。",
                               difficulty=3)
+
+
+def _listed_items(ctx: ArticleContext) -> list[Sentence] | None:
+    """The items of the article's first list (at least three), or None."""
+    items = [s for s in ctx.sentences if s.is_item and s.lead and len(norm(s.text)) >= 6]
+    if len(items) < 3:
+        return None
+    items = [s for s in items if s.lead == items[0].lead]
+    return items if len(items) >= 3 else None
+
+
+def _add_neighbour_items(ctx: ArticleContext, options: list[tuple[str, Claim]], own: list[str], want: int) -> None:
+    """Wrong options from close articles' lists, one per article, unlike the article's own
+    items (``own``) and the options so far, until there are ``want`` options."""
+    for other in ctx.neighbors(10):
+        if len(options) >= want:
+            break
+        for s in split_sentences(other.text):
+            if not s.is_item or len(norm(s.text)) < 6:
+                continue
+            t = _item_text(s.text)
+            if contains_verbatim(ctx.article.text, t) or any(similarity(t, x) >= 0.5 for x in own):
+                continue
+            if any(similarity(t, o) >= 0.6 for o, _ in options):
+                continue
+            options.append((t, Claim(t, False, ctx.article.id, origin_id=other.id, perturbation="other_article")))
+            break
 
 
 def _item_text(text: str) -> str:

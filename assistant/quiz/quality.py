@@ -212,35 +212,57 @@ CORRUPTIONS = ("wrong_key", "duplicate_option", "undo_perturbation", "misquote",
 def corrupt(q: Question, how: str) -> Question | None:
     """A broken copy of ``q`` (negative control for the quality checker); None when the
     corruption does not apply to this question."""
-    bad = copy.deepcopy(q)
-    if how == "wrong_key":
-        if q.qtype == "判断":
-            bad.answer = "正确" if q.answer == "错误" else "错误"
-        elif q.qtype == "填空":
-            bad.answer = q.answer + "以上" if not q.answer.endswith("以上") else q.answer[:-2]
-            bad.meta = dict(bad.meta, blank=bad.answer)
-        else:
-            bad.answer = [x for x in q.letters if x not in q.answer][:1] if q.qtype == "单选" \
-                else sorted(set(q.letters) - set(q.answer)) + q.answer[:1]
-    elif how == "duplicate_option":
-        if q.qtype not in ("单选", "多选"):
-            return None
-        bad.options = [q.options[0], q.options[0]] + q.options[2:]
-    elif how == "undo_perturbation":
-        targets = [c for c in bad.claims if not c.holds and c.original]
-        if not targets:
-            return None
-        targets[0].text = targets[0].original
-    elif how == "misquote":
-        if len(q.quote) < 4:
-            return None
-        bad.quote = q.quote[:2] + ("甲" if q.quote[2] != "甲" else "乙") + q.quote[3:]
-        bad.explanation = q.explanation.replace(q.quote, bad.quote)
-    elif how == "invented_claim":
-        targets = [c for c in bad.claims if c.holds]
-        if not targets:
-            return None
-        targets[0].text = targets[0].text[:-1] + "并报国务院备案"
-    else:
+    breaker = _CORRUPTERS.get(how)
+    if breaker is None:
         raise ValueError(how)
-    return bad
+    bad = copy.deepcopy(q)
+    return bad if breaker(q, bad) else None
+
+
+def _wrong_key(q: Question, bad: Question) -> bool:
+    if q.qtype == "判断":
+        bad.answer = "正确" if q.answer == "错误" else "错误"
+    elif q.qtype == "填空":
+        bad.answer = q.answer + "以上" if not q.answer.endswith("以上") else q.answer[:-2]
+        bad.meta = dict(bad.meta, blank=bad.answer)
+    elif q.qtype == "单选":
+        bad.answer = [x for x in q.letters if x not in q.answer][:1]
+    else:
+        bad.answer = sorted(set(q.letters) - set(q.answer)) + q.answer[:1]
+    return True
+
+
+def _duplicate_option(q: Question, bad: Question) -> bool:
+    if q.qtype not in ("单选", "多选"):
+        return False
+    bad.options = [q.options[0], q.options[0]] + q.options[2:]
+    return True
+
+
+def _undo_perturbation(q: Question, bad: Question) -> bool:
+    targets = [c for c in bad.claims if not c.holds and c.original]
+    if targets:
+        targets[0].text = targets[0].original
+    return bool(targets)
+
+
+def _misquote(q: Question, bad: Question) -> bool:
+    if len(q.quote) < 4:
+        return False
+    bad.quote = q.quote[:2] + ("甲" if q.quote[2] != "甲" else "乙") + q.quote[3:]
+    bad.explanation = q.explanation.replace(q.quote, bad.quote)
+    return True
+
+
+def _invented_claim(q: Question, bad: Question) -> bool:
+    targets = [c for c in bad.claims if c.holds]
+    if targets:
+        targets[0].text = targets[0].text[:-1] + "并报国务院备案"
+    return bool(targets)
+
+
+# each breaks ``bad`` (a copy of ``q``) in place; False when its corruption does not apply
+_CORRUPTERS: dict[str, Callable[[Question, Question], bool]] = {
+    "wrong_key": _wrong_key, "duplicate_option": _duplicate_option, "undo_perturbation": _undo_perturbation,
+    "misquote": _misquote, "invented_claim": _invented_claim,
+}

@@ -80,6 +80,65 @@ def min_use(used: dict[int, int], pairs: list) -> int:
     return min(used.values()) if len(used) >= len(pairs) else 0
 
 
+def _mix(chosen_types: list[str], exam: bool) -> dict[str, float]:
+    """Slots per type: the practice or exam mix, restricted to ``chosen_types`` when given."""
+    base = EXAM_MIX if exam else DEFAULT_MIX
+    return {t: base.get(t, 1) for t in chosen_types} if chosen_types else base
+
+
+class _Draw:
+    """One paper being drawn: the scope's articles in seeded order, a cursor walking them
+    round, and what the paper already asks (questions and how often each article)."""
+
+    def __init__(self, service: "QuizService", pairs: list[tuple[Article, Document]], rng: random.Random,
+                 report: GenerationReport, exclude_ids: Iterable[str]):
+        self.service = service
+        self.pairs = pairs
+        self.rng = rng
+        self.report = report
+        self.seen_ids = set(exclude_ids)
+        self.used_articles: dict[int, int] = {}
+        self.cursor = 0
+
+    def next_question(self, qtype: str) -> Question | None:
+        """A new question of ``qtype``, or None when the scope has none left."""
+        order = generators_for(qtype, self.rng)
+        # the drawn generator gets a few articles before the next one is tried, so the mix
+        # of question kinds follows the weights; fresh articles first, then any
+        for fresh_only in (True, False):
+            for gen in order:
+                q = self._attempt(qtype, [gen], fresh_only, ARTICLES_PER_GENERATOR)
+                if q is not None:
+                    return q
+            q = self._attempt(qtype, order, fresh_only, MAX_ATTEMPTS_PER_SLOT)
+            if q is not None:
+                return q
+        return None
+
+    def keep(self, q: Question) -> None:
+        self.seen_ids.add(q.id)
+        self.used_articles[q.article_id] = self.used_articles.get(q.article_id, 0) + 1
+        self.report.questions.append(q)
+
+    def _attempt(self, qtype: str, generators: list[Generator], fresh_only: bool, budget: int) -> Question | None:
+        """The next article (from the cursor) on which one of ``generators`` succeeds."""
+        pairs = self.pairs
+        tried = 0
+        for step in range(len(pairs)):
+            index = (self.cursor + step) % len(pairs)
+            article, doc = pairs[index]
+            if fresh_only and self.used_articles.get(article.id, 0) > min_use(self.used_articles, pairs):
+                continue
+            if tried >= budget:
+                break
+            tried += 1
+            q = self.service._make(article, doc, qtype, self.rng, self.report, generators=generators)
+            if q is not None and q.id not in self.seen_ids:
+                self.cursor = index + 1
+                return q
+        return None
+
+
 class QuizService:
     """Generates quality-checked questions from the article store."""
 
@@ -171,9 +230,7 @@ class QuizService:
         """As :meth:`generate`, with the rejected candidates and the seed used."""
         if n <= 0:
             return GenerationReport()
-        chosen_types = parse_types(types)
-        mix = {t: (EXAM_MIX if exam else DEFAULT_MIX).get(t, 1) for t in chosen_types} \
-            if chosen_types else (EXAM_MIX if exam else DEFAULT_MIX)
+        mix = _mix(parse_types(types), exam)
         seed = seed if seed is not None else random.SystemRandom().randrange(2 ** 31)
         rng = random.Random(seed)
         pairs = self.resolve_scope(scope)
@@ -181,47 +238,11 @@ class QuizService:
         if not pairs:
             raise NotFoundError("所选范围内没有可出题的条文")
         rng.shuffle(pairs)
-        seen_ids = set(exclude_ids)
-        used_articles: dict[int, int] = {}
-        cursor = 0
-
-        def attempt(generators: list[Generator], fresh_only: bool, budget: int) -> Question | None:
-            """The next article (from the cursor) on which one of ``generators`` succeeds."""
-            nonlocal cursor
-            tried = 0
-            for step in range(len(pairs)):
-                index = (cursor + step) % len(pairs)
-                article, doc = pairs[index]
-                if fresh_only and used_articles.get(article.id, 0) > min_use(used_articles, pairs):
-                    continue
-                if tried >= budget:
-                    break
-                tried += 1
-                q = self._make(article, doc, qtype, rng, report, generators=generators)
-                if q is not None and q.id not in seen_ids:
-                    cursor = index + 1
-                    return q
-            return None
-
+        draw = _Draw(self, pairs, rng, report, exclude_ids)
         for qtype in allocate(n, mix):
-            order = generators_for(qtype, rng)
-            q = None
-            # the drawn generator gets a few articles before the next one is tried, so the mix
-            # of question kinds follows the weights; fresh articles first, then any
-            for fresh_only in (True, False):
-                for gen in order:
-                    q = attempt([gen], fresh_only, ARTICLES_PER_GENERATOR)
-                    if q is not None:
-                        break
-                if q is None:
-                    q = attempt(order, fresh_only, MAX_ATTEMPTS_PER_SLOT)
-                if q is not None:
-                    break
-            if q is None:
-                continue  # the scope has nothing more of this type
-            seen_ids.add(q.id)
-            used_articles[q.article_id] = used_articles.get(q.article_id, 0) + 1
-            report.questions.append(q)
+            q = draw.next_question(qtype)
+            if q is not None:  # else the scope has nothing more of this type
+                draw.keep(q)
         if shuffle:
             rng.shuffle(report.questions)
         return report

@@ -94,6 +94,28 @@ class Retrieval:
     question_votes: list = field(default_factory=list)  # QuestionVote of the bank, if any
 
 
+@dataclass
+class _Run:
+    """One ``retrieve`` call: its inputs and what each stage found so far."""
+
+    query: str
+    stage: str
+    cfg: RetrievalConfig
+    snap: Snapshot
+    allowed: set[str] | None
+    mask: np.ndarray | None
+    documents: dict[str, Document] | None
+    where: dict | None
+    timings: dict[str, float] = field(default_factory=dict)
+    expansion: Expansion | None = None
+    lex: np.ndarray | None = None
+    dense_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    dense_sims: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    qvec: list[float] | None = None  # the query's vector, once the dense side or the bank embedded it
+    dense_used: bool = False
+    votes: list = field(default_factory=list)
+
+
 class HybridRetriever:
     """Scores every article of the lexical snapshot; the vector index adds dense evidence."""
 
@@ -121,79 +143,21 @@ class HybridRetriever:
         """
         if stage not in STAGES:
             raise ValueError(f"stage must be one of {STAGES}")
-        cfg = config or self.config
-        timings: dict[str, float] = {}
-        t0 = time.perf_counter()
-        snap = self.lexical.snapshot()
-        allowed = set(doc_ids) if doc_ids is not None else None
-        mask = snap.doc_rows(allowed)
-        timings["snapshot_ms"] = _ms(t0)
-
-        expansion = None
-        lex = None
-        votes: list = []
-        if stage != "dense":
-            t = time.perf_counter()
-            if stage == "full":
-                expansion = self.expander.expand(query)
-                terms = self._weighted_terms(expansion, cfg.expansion_weight)
-            else:
-                terms = dict(Counter(self.lexical.tokenize(clean_query(query))))
-            lex = snap.scores(terms)
-            if mask is not None:
-                lex = np.where(mask, lex, 0.0)
-            timings["lexical_ms"] = _ms(t)
-
-        dense_rows, dense_sims = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        dense_used = False
-        qvec = None
-        if stage != "lexical" and self._dense_available():
-            t = time.perf_counter()
-            text = clean_query(query) if expansion is None else expansion.cleaned
-            if expansion is not None and cfg.dense_with_expansion and expansion.terms:
-                text = f"{text} {expansion.expansion_text}"
-            dense_rows, dense_sims, qvec = self._dense(snap, text, cfg.dense_depth, allowed, where)
-            dense_used = True
-            timings["dense_ms"] = _ms(t)
-
+        run = self._start(query, stage, config or self.config, doc_ids, documents, where)
+        self._lexical_stage(run)
+        self._dense_stage(run)
         t = time.perf_counter()
-        if stage == "lexical":
-            score = lex
-        elif stage == "dense":
-            score = np.zeros(snap.size, dtype=np.float32)
-            score[dense_rows] = dense_sims
-        else:
-            score = self._fuse(lex, dense_rows, dense_sims, cfg, self._dense_share(snap))
-            if stage == "full":
-                score = self._priors(snap, score, documents, cfg)
-                score = self._route(snap, score, cfg)
-                if self.questions is not None and cfg.question_weight > 0:
-                    tq = time.perf_counter()
-                    if qvec is None:
-                        qvec = self._query_vector(expansion.cleaned)
-                    score, votes = self._question_votes(snap, score, qvec, allowed, cfg)
-                    timings["questions_ms"] = _ms(tq)
-                if mask is not None:
-                    score = np.where(mask, score, 0.0)
+        score = self._combine(run)
+        if stage == "full":
+            score = self._full_stage(run, score)
         top = _top(score, k)
-        if stage == "full" and cfg.rerank and dense_used:
-            top = self._rerank(snap, score, top, dense_rows, dense_sims, k, cfg, qvec)
-        dense_set = set(dense_rows.tolist())
-        voted = {v.article_id for v in votes}
-        hits = []
-        for row in top:
-            retr = []
-            if lex is not None and lex[row] > 0:
-                retr.append("lexical")
-            if row in dense_set:
-                retr.append("dense")
-            if int(snap.article_ids[row]) in voted:
-                retr.append("questions")
-            hits.append(Scored(int(snap.article_ids[row]), float(score[row]), retr))
-        timings["fusion_ms"] = _ms(t)
+        if stage == "full" and run.cfg.rerank and run.dense_used:
+            top = self._rerank(run.snap, score, top, run.dense_rows, run.dense_sims, k, run.cfg, run.qvec)
+        hits = self._hits(run, top, score)
+        run.timings["fusion_ms"] = _ms(t)
         shown = {h.article_id for h in hits}
-        return Retrieval(hits=hits, expansion=expansion, timings=timings, dense_used=dense_used,
-                         question_votes=[v for v in votes if v.article_id in shown])
+        return Retrieval(hits=hits, expansion=run.expansion, timings=run.timings, dense_used=run.dense_used,
+                         question_votes=[v for v in run.votes if v.article_id in shown])
 
     def dense_neighbours(self, text: str, k: int, where: dict | None = None) -> list[tuple[int, float]]:
         """Articles whose vectors are nearest to a passage (quiz distractors)."""
@@ -203,6 +167,86 @@ class HybridRetriever:
         return [(a, s) for a, _, s in self.vector_index.search_by_vector(vec, k, where)]
 
     # ---- pieces ------------------------------------------------------------------------
+    def _start(self, query: str, stage: str, cfg: RetrievalConfig, doc_ids: Iterable[str] | None,
+               documents: dict[str, Document] | None, where: dict | None) -> _Run:
+        t0 = time.perf_counter()
+        snap = self.lexical.snapshot()
+        allowed = set(doc_ids) if doc_ids is not None else None
+        run = _Run(query=query, stage=stage, cfg=cfg, snap=snap, allowed=allowed, mask=snap.doc_rows(allowed),
+                   documents=documents, where=where)
+        run.timings["snapshot_ms"] = _ms(t0)
+        return run
+
+    def _lexical_stage(self, run: _Run) -> None:
+        """BM25 over the question (every stage but ``dense``); ``full`` adds the expansion terms."""
+        if run.stage == "dense":
+            return
+        t = time.perf_counter()
+        if run.stage == "full":
+            run.expansion = self.expander.expand(run.query)
+            terms = self._weighted_terms(run.expansion, run.cfg.expansion_weight)
+        else:
+            terms = dict(Counter(self.lexical.tokenize(clean_query(run.query))))
+        lex = run.snap.scores(terms)
+        run.lex = lex if run.mask is None else np.where(run.mask, lex, 0.0)
+        run.timings["lexical_ms"] = _ms(t)
+
+    def _dense_stage(self, run: _Run) -> None:
+        """Nearest articles of the vector index (every stage but ``lexical``), when it has any."""
+        if run.stage == "lexical" or not self._dense_available():
+            return
+        t = time.perf_counter()
+        expansion = run.expansion
+        text = clean_query(run.query) if expansion is None else expansion.cleaned
+        if expansion is not None and run.cfg.dense_with_expansion and expansion.terms:
+            text = f"{text} {expansion.expansion_text}"
+        run.dense_rows, run.dense_sims, run.qvec = self._dense(run.snap, text, run.cfg.dense_depth, run.allowed,
+                                                               run.where)
+        run.dense_used = True
+        run.timings["dense_ms"] = _ms(t)
+
+    def _combine(self, run: _Run) -> np.ndarray:
+        """One score per article: the lexical or dense score alone, or both fused."""
+        if run.stage == "lexical":
+            return run.lex
+        if run.stage == "dense":
+            score = np.zeros(run.snap.size, dtype=np.float32)
+            score[run.dense_rows] = run.dense_sims
+            return score
+        return self._fuse(run.lex, run.dense_rows, run.dense_sims, run.cfg, self._dense_share(run.snap))
+
+    def _full_stage(self, run: _Run, score: np.ndarray) -> np.ndarray:
+        """Priors, routing and the question bank on top of the fused score."""
+        score = self._priors(run.snap, score, run.documents, run.cfg)
+        score = self._route(run.snap, score, run.cfg)
+        if self.questions is not None and run.cfg.question_weight > 0:
+            tq = time.perf_counter()
+            if run.qvec is None:
+                run.qvec = self._query_vector(run.expansion.cleaned)
+            score, run.votes = self._question_votes(run.snap, score, run.qvec, run.allowed, run.cfg)
+            run.timings["questions_ms"] = _ms(tq)
+        if run.mask is not None:
+            # routing and the bank lift whole laws/articles: keep them within the wanted documents
+            score = np.where(run.mask, score, 0.0)
+        return score
+
+    def _hits(self, run: _Run, top: np.ndarray, score: np.ndarray) -> list[Scored]:
+        """The top rows as hits, each naming the retrievers that found it."""
+        dense_set = set(run.dense_rows.tolist())
+        voted = {v.article_id for v in run.votes}
+        article_ids = run.snap.article_ids
+        hits = []
+        for row in top:
+            retr = []
+            if run.lex is not None and run.lex[row] > 0:
+                retr.append("lexical")
+            if row in dense_set:
+                retr.append("dense")
+            if int(article_ids[row]) in voted:
+                retr.append("questions")
+            hits.append(Scored(int(article_ids[row]), float(score[row]), retr))
+        return hits
+
     def _weighted_terms(self, expansion: Expansion, weight: float) -> dict[str, float]:
         terms: dict[str, float] = {t: float(n) for t, n in Counter(self.lexical.tokenize(expansion.cleaned)).items()}
         if weight > 0:

@@ -91,8 +91,19 @@ class SearchService:
         docs = self._filtered_documents(scope, filters, result)
         if docs is None:  # a law filter named nothing we hold
             return result
-
         # 1. explicit references
+        parsed, exact = self._explicit_hits(scope, query, filters, docs, result)
+        result.hits.extend(exact[:top_k])
+        rest = parsed.residual if parsed.found else query
+        # 2. hybrid retrieval over the wanted documents (explicit references ignore the filters)
+        if not _references_suffice(result, exact, rest) and docs and len(result.hits) < top_k:
+            self._add_retrieved(scope, result, rest, exact, docs, filters, top_k, stage)
+        result.timings_ms["total_ms"] = _ms(started)
+        return result
+
+    def _explicit_hits(self, scope: _Scope, query: str, filters: SearchFilters, docs: dict[str, Document],
+                       result: SearchResult):
+        """(parsed query, articles it names): references and what is missing go into ``result``."""
         t = time.perf_counter()
         default_law = None  # "第十条" within a search restricted to one law
         if filters.laws and len({d.title for d in docs.values()}) == 1:
@@ -109,40 +120,32 @@ class SearchService:
         for name in parsed.unknown_laws:
             result.missing.append(f"知识库中没有《{name}》")
         result.timings_ms["references_ms"] = _ms(t)
-        result.hits.extend(exact[:top_k])
-        if result.missing and not exact:
-            result.timings_ms["total_ms"] = _ms(started)
-            return result  # say what is missing; never substitute another article
-        rest = parsed.residual if parsed.found else query
-        if exact and _TRIVIAL_REST.match(clean_query(rest) if rest else ""):
-            result.timings_ms["total_ms"] = _ms(started)
-            return result
+        return parsed, exact
 
-        # 2. hybrid retrieval over the wanted documents (explicit references ignore the filters)
-        if docs and len(result.hits) < top_k:
-            where = self._where(filters, docs)
-            if exact:  # keep the law in the question: 依据劳动合同法第三十九条，… → 劳动合同法 …
-                rest = " ".join([*dict.fromkeys(short_title(h.document.title) for h in exact), rest])
-            got = self.retriever.retrieve(rest, top_k + len(exact), doc_ids=docs.keys(),
-                                          documents=scope.documents, stage=stage, where=where)
-            result.timings_ms.update(got.timings)
-            if got.expansion is not None:
-                result.expansions = list(got.expansion.terms)
-            result.similar_questions = {v.article_id: list(v.questions) for v in got.question_votes}
-            seen = {h.article.id for h in result.hits}
-            wanted = [s for s in got.hits if s.article_id not in seen][: top_k - len(result.hits)]
-            arts = {a.id: a for a in self.store.get_articles([s.article_id for s in wanted])}
-            for s in wanted:
-                art = arts.get(s.article_id)
-                doc = scope.documents.get(art.doc_id) if art else None
-                if art is not None and doc is not None:
-                    result.hits.append(Hit(article=art, document=doc, score=s.score, retrievers=s.retrievers))
-            if exact and len(result.hits) > len(exact):  # keep scores decreasing down the list
-                lift = max(h.score for h in result.hits[len(exact):]) + 1.0
-                for h in result.hits[:len(exact)]:
-                    h.score = lift
-        result.timings_ms["total_ms"] = _ms(started)
-        return result
+    def _add_retrieved(self, scope: _Scope, result: SearchResult, rest: str, exact: list[Hit],
+                       docs: dict[str, Document], filters: SearchFilters, top_k: int, stage: str) -> None:
+        """Fill ``result`` up to ``top_k`` with what hybrid retrieval finds for ``rest``."""
+        where = self._where(filters, docs)
+        if exact:  # keep the law in the question: 依据劳动合同法第三十九条，… → 劳动合同法 …
+            rest = " ".join([*dict.fromkeys(short_title(h.document.title) for h in exact), rest])
+        got = self.retriever.retrieve(rest, top_k + len(exact), doc_ids=docs.keys(),
+                                      documents=scope.documents, stage=stage, where=where)
+        result.timings_ms.update(got.timings)
+        if got.expansion is not None:
+            result.expansions = list(got.expansion.terms)
+        result.similar_questions = {v.article_id: list(v.questions) for v in got.question_votes}
+        seen = {h.article.id for h in result.hits}
+        wanted = [s for s in got.hits if s.article_id not in seen][: top_k - len(result.hits)]
+        arts = {a.id: a for a in self.store.get_articles([s.article_id for s in wanted])}
+        for s in wanted:
+            art = arts.get(s.article_id)
+            doc = scope.documents.get(art.doc_id) if art else None
+            if art is not None and doc is not None:
+                result.hits.append(Hit(article=art, document=doc, score=s.score, retrievers=s.retrievers))
+        if exact and len(result.hits) > len(exact):  # keep scores decreasing down the list
+            lift = max(h.score for h in result.hits[len(exact):]) + 1.0
+            for h in result.hits[:len(exact)]:
+                h.score = lift
 
     def lookup(self, law: str, ref: str | int, *, include_history: bool = False) -> Hit:
         """One article by law name (full, short, alias) and number (第五十六条, 56, 第十条之一, '10-1')."""
@@ -267,6 +270,14 @@ class SearchService:
             if art is not None:
                 return Hit(article=art, document=doc, score=1.0, retrievers=["exact"])
         return None
+
+
+def _references_suffice(result: SearchResult, exact: list[Hit], rest: str) -> bool:
+    """Nothing to retrieve: a named article is missing (never substitute another one), or the
+    question asks for the named articles and nothing more."""
+    if result.missing and not exact:
+        return True
+    return bool(exact) and bool(_TRIVIAL_REST.match(clean_query(rest) if rest else ""))
 
 
 def hit_json(hit: Hit) -> dict:

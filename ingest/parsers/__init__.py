@@ -42,11 +42,34 @@ def parse_file(path: str | Path, max_bytes: int) -> ParsedFile:
     Title and metadata the parser did not find are filled in from the text.
     """
     path = Path(path)
+    parser = _parser_for(path)
+    data = _read(path, max_bytes)
+    try:
+        parsed = parser(path, data)
+    except IngestError:
+        raise
+    except Exception as exc:  # a parser bug or an exotic file must not abort a batch import
+        raise IngestError(path, f"解析失败（{type(exc).__name__}: {exc}）") from exc
+    if not parsed.text.strip():
+        raise IngestError(path, "未解析出任何文本")
+    title, metadata = extract_metadata(parsed.text)
+    parsed.title = parsed.title or title
+    for key, value in metadata.items():
+        parsed.metadata.setdefault(key, value)
+    return parsed
+
+
+def _parser_for(path: Path) -> Callable[[Path, bytes], ParsedFile]:
     suffix = path.suffix.lower()
     parser = _PARSERS.get(suffix)
     if parser is None:
         shown = suffix or "（无扩展名）"
         raise IngestError(path, f"不支持的文件类型 {shown}{_SUPPORTED_HINT}{_CONVERT_HINTS.get(suffix, '')}")
+    return parser
+
+
+def _read(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes; IngestError when it is missing, not a file, empty or too big."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -65,20 +88,7 @@ def parse_file(path: str | Path, max_bytes: int) -> ParsedFile:
         raise IngestError(path, f"无法读取文件：{exc.strerror or exc}") from exc
     if len(data) > max_bytes:  # grew since stat()
         raise IngestError(path, f"文件超过大小上限 {_mb(max_bytes)} MB")
-
-    try:
-        parsed = parser(path, data)
-    except IngestError:
-        raise
-    except Exception as exc:  # a parser bug or an exotic file must not abort a batch import
-        raise IngestError(path, f"解析失败（{type(exc).__name__}: {exc}）") from exc
-    if not parsed.text.strip():
-        raise IngestError(path, "未解析出任何文本")
-    title, metadata = extract_metadata(parsed.text)
-    parsed.title = parsed.title or title
-    for key, value in metadata.items():
-        parsed.metadata.setdefault(key, value)
-    return parsed
+    return data
 
 
 def _hidden(name: str) -> bool:

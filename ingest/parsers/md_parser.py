@@ -72,50 +72,74 @@ def parse(path: Path, data: bytes) -> ParsedFile:
     """Markdown -> plain text. Title: front-matter ``title`` or the first level-1 heading."""
     lines = decode_bytes(data, path, normalize=False).split("\n")
     front, start = _front_matter(lines)
-    title = front.get("title")
-    table_rows: set[int] = set()
+    reader = _Reader(lines, start, front.get("title"))
+    for i in range(start, len(lines)):
+        reader.feed(i)
+    return ParsedFile(path=Path(path), text=normalize_text("\n".join(reader.out)), title=reader.title,
+                      format="md")
+
+
+def _table_rows(lines: list[str], start: int) -> set[int]:
+    """Indexes of the lines of pipe tables (header, separator, body rows)."""
+    rows: set[int] = set()
     for i, line in enumerate(lines):
         if i > start and _TABLE_SEP_RE.match(line) and "|" in lines[i - 1]:
-            table_rows.add(i - 1)
+            rows.add(i - 1)
             j = i + 1
             while j < len(lines) and "|" in lines[j] and lines[j].strip():
-                table_rows.add(j)
+                rows.add(j)
                 j += 1
+    return rows
 
-    out: list[str] = []
-    fence: str | None = None
-    for i in range(start, len(lines)):
-        line = lines[i]
+
+class _Reader:
+    """Markdown body lines to plain-text lines (``out``), noting the title on the way."""
+
+    def __init__(self, lines: list[str], start: int, title: str | None):
+        self.lines = lines
+        self.start = start
+        self.title = title
+        self.table_rows = _table_rows(lines, start)
+        self.out: list[str] = []
+        self.fence: str | None = None  # the opening fence of the code block we are in
+
+    def feed(self, i: int) -> None:
+        line = self.lines[i]
         m = _FENCE_RE.match(line)
-        if fence is not None:  # inside a code block: keep verbatim, drop the fences
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
-                fence = None
+        if self.fence is not None:  # inside a code block: keep verbatim, drop the fences
+            if m and m.group(1)[0] == self.fence[0] and len(m.group(1)) >= len(self.fence):
+                self.fence = None
             else:
-                out.append(line)
-            continue
-        if m:
-            fence = m.group(1)
-            continue
-        if i in table_rows:
+                self.out.append(line)
+        elif m:
+            self.fence = m.group(1)
+        elif i in self.table_rows:
             if not _TABLE_SEP_RE.match(line):
-                out.append(_table_row(line))
-            continue
-        if _TABLE_SEP_RE.match(line):
-            continue
-        setext = _SETEXT_RE.match(line)
-        if setext and out and out[-1].strip() and i > start and lines[i - 1].strip():
-            if setext.group(1)[0] == "=" and title is None:
-                title = out[-1].strip()
-            continue  # underline of a setext heading
-        if _HR_RE.match(line) or _REF_DEF_RE.match(line) or _ATX_EMPTY_RE.match(line):
-            continue
+                self.out.append(_table_row(line))
+        elif not (_TABLE_SEP_RE.match(line) or self._setext_underline(i) or _is_markup_only(line)):
+            self.out.append(self._text(line))
+
+    def _setext_underline(self, i: int) -> bool:
+        """Is line ``i`` the === / --- under a setext heading (a level-1 one may be the title)?"""
+        setext = _SETEXT_RE.match(self.lines[i])
+        out = self.out
+        if not (setext and out and out[-1].strip() and i > self.start and self.lines[i - 1].strip()):
+            return False
+        if setext.group(1)[0] == "=" and self.title is None:
+            self.title = out[-1].strip()
+        return True
+
+    def _text(self, line: str) -> str:
         line = _QUOTE_RE.sub("", line)
         heading = _ATX_RE.match(line)
-        if heading:
-            text = _inline(heading.group(2))
-            if heading.group(1) == "#" and title is None and text.strip():
-                title = text.strip()
-            out.append(text)
-            continue
-        out.append(_inline(_BULLET_RE.sub("", line)))
-    return ParsedFile(path=Path(path), text=normalize_text("\n".join(out)), title=title, format="md")
+        if not heading:
+            return _inline(_BULLET_RE.sub("", line))
+        text = _inline(heading.group(2))
+        if heading.group(1) == "#" and self.title is None and text.strip():
+            self.title = text.strip()
+        return text
+
+
+def _is_markup_only(line: str) -> bool:
+    """A rule, a link reference definition or an empty heading: nothing to read."""
+    return bool(_HR_RE.match(line) or _REF_DEF_RE.match(line) or _ATX_EMPTY_RE.match(line))

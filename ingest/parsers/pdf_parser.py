@@ -94,6 +94,18 @@ def join_lines(lines: list[str]) -> list[str]:
 def parse(path: Path, data: bytes) -> ParsedFile:
     """Text layer of a PDF. Encrypted (unless the user password is empty) or image-only
     PDFs raise ``IngestError`` with advice."""
+    reader = _open(path, data)
+    pages = _page_lines(path, reader)
+    lines = [s for page in _drop_running_lines(pages) for s in page]
+    text = normalize_text("\n".join(join_lines(lines)))
+    title = extract_metadata(text)[0]
+    if title is None:
+        title = _info_title(reader)
+    return ParsedFile(path=Path(path), text=text, title=title, format="pdf")
+
+
+def _open(path: Path, data: bytes):
+    """A readable ``PdfReader``, decrypted with the empty password when needed."""
     from pypdf import PdfReader
     from pypdf.errors import DependencyError
 
@@ -111,7 +123,11 @@ def parse(path: Path, data: bytes) -> ParsedFile:
             raise IngestError(path, _ENCRYPTED) from exc
         if not ok:
             raise IngestError(path, _ENCRYPTED)
+    return reader
 
+
+def _page_lines(path: Path, reader) -> list[list[str]]:
+    """The non-empty lines of every page, page numbers left out."""
     pages: list[list[str]] = []
     failures = 0
     try:
@@ -128,16 +144,16 @@ def parse(path: Path, data: bytes) -> ParsedFile:
         pages.append([s for s in lines if s and not _is_page_number(s)])
     if not any(pages):
         raise IngestError(path, _CORRUPT if failures else _NO_TEXT)
+    return pages
 
-    lines = [s for page in _drop_running_lines(pages) for s in page]
-    text = normalize_text("\n".join(join_lines(lines)))
-    title = extract_metadata(text)[0]
-    if title is None:
-        try:
-            info_title = (reader.metadata or {}).get("/Title")
-        except Exception:
-            info_title = None
-        info_title = str(info_title).strip() if info_title else ""
-        if info_title and not _JUNK_TITLE_RE.search(info_title):
-            title = info_title
-    return ParsedFile(path=Path(path), text=text, title=title, format="pdf")
+
+def _info_title(reader) -> str | None:
+    """The document-info title, unless it is a file name or a word processor's placeholder."""
+    try:
+        info_title = (reader.metadata or {}).get("/Title")
+    except Exception:
+        info_title = None
+    info_title = str(info_title).strip() if info_title else ""
+    if info_title and not _JUNK_TITLE_RE.search(info_title):
+        return info_title
+    return None
