@@ -37,8 +37,8 @@ LEADS = {
 }
 QUOTE_OPEN, QUOTE_CLOSE = "「", "」"
 ELLIPSIS = "……"
-LIST_QUOTE_LIMIT = 400
-PENALTY_CHAPTER_BONUS = 0.25  # a penalty question prefers articles of the 法律责任 chapter  # a list (lead-in and items) up to this long is quoted whole in the conclusion
+LIST_QUOTE_LIMIT = 400  # a list (lead-in and items) up to this long is quoted whole in the conclusion
+PENALTY_CHAPTER_BONUS = 0.25  # a penalty question prefers articles of the 法律责任 chapter
 
 
 @dataclass
@@ -201,7 +201,8 @@ class ExtractiveAnswerer:
         if related:
             lines += ["", "相关条文："]
             for h in related:
-                lines.append(f"- {self._label(h)}{self._path(h)}：{QUOTE_OPEN}{_first_sentence(h.article.text)}{QUOTE_CLOSE}")
+                quote = f"{QUOTE_OPEN}{_first_sentence(h.article.text)}{QUOTE_CLOSE}"
+                lines.append(f"- {self._label(h)}{self._path(h)}：{quote}")
         return ExtractiveDraft("\n".join(lines), conclusion, [s.hit for s in supporting], related, intent)
 
     def _conclusion(self, best: ScoredArticle, intent: QuestionIntent, *, asked_article: bool) -> str:

@@ -42,36 +42,50 @@ def normalize_history(history: Iterable[Any] | None) -> list[ChatTurn]:
     turns: list[ChatTurn] = []
     pending: ChatTurn | None = None
     for item in history or []:
-        if isinstance(item, ChatTurn):
-            turns.append(item)
-        elif isinstance(item, dict) and "role" in item:
-            role, content = item.get("role"), str(item.get("content") or "")
-            if role == "user":
-                if pending:
-                    turns.append(pending)
-                pending = ChatTurn(question=content)
-            elif role == "assistant" and pending:
-                pending.answer = content
-                pending.laws = list(item.get("laws") or [])
-                turns.append(pending)
-                pending = None
-        elif isinstance(item, dict):
-            turns.append(ChatTurn(question=str(item.get("question") or ""), answer=str(item.get("answer") or ""),
-                                  laws=list(item.get("laws") or []), standalone=str(item.get("standalone") or ""),
-                                  found=bool(item.get("found", True))))
-        elif isinstance(item, (tuple, list)) and item:
-            turns.append(ChatTurn(question=str(item[0]), answer=str(item[1]) if len(item) > 1 else ""))
-        elif isinstance(item, str):
-            turns.append(ChatTurn(question=item))
-        elif hasattr(item, "question"):  # any turn-like record (e.g. a stored conversation turn)
-            turns.append(ChatTurn(question=str(getattr(item, "question") or ""),
-                                  answer=str(getattr(item, "answer", "") or ""),
-                                  laws=list(getattr(item, "laws", None) or []),
-                                  standalone=str(getattr(item, "standalone", "") or ""),
-                                  found=bool(getattr(item, "found", True))))
+        if isinstance(item, dict) and "role" in item:
+            pending = _add_message(turns, pending, item)
+        else:
+            turn = _turn_of(item)
+            if turn is not None:
+                turns.append(turn)
     if pending:
         turns.append(pending)
     return [t for t in turns if t.question.strip()]
+
+
+def _add_message(turns: list[ChatTurn], pending: ChatTurn | None, message: dict) -> ChatTurn | None:
+    """One OpenAI-style message: a user message opens a turn, the assistant's reply closes it."""
+    role, content = message.get("role"), str(message.get("content") or "")
+    if role == "user":
+        if pending:
+            turns.append(pending)
+        return ChatTurn(question=content)
+    if role == "assistant" and pending:
+        pending.answer = content
+        pending.laws = list(message.get("laws") or [])
+        turns.append(pending)
+        return None
+    return pending
+
+
+def _turn_of(item: Any) -> ChatTurn | None:
+    if isinstance(item, ChatTurn):
+        return item
+    if isinstance(item, dict):
+        return _turn_from(item.get)
+    if isinstance(item, (tuple, list)) and item:
+        return ChatTurn(question=str(item[0]), answer=str(item[1]) if len(item) > 1 else "")
+    if isinstance(item, str):
+        return ChatTurn(question=item)
+    if hasattr(item, "question"):  # any turn-like record (e.g. a stored conversation turn)
+        return _turn_from(lambda name, default=None: getattr(item, name, default))
+    return None
+
+
+def _turn_from(get: Callable[..., Any]) -> ChatTurn:
+    return ChatTurn(question=str(get("question") or ""), answer=str(get("answer", "") or ""),
+                    laws=list(get("laws", None) or []), standalone=str(get("standalone", "") or ""),
+                    found=bool(get("found", True)))
 
 
 @dataclass

@@ -99,7 +99,8 @@ def backend_error(exc: Exception, *, timeout: float | None = None, where: str = 
     if status in (401, 403):
         return BackendError(f"大模型服务{where}拒绝访问（HTTP {status}）：请检查 XUEFA_LLM_API_KEY。")
     if status == 404:
-        return BackendError(f"大模型服务{where}找不到接口或模型（HTTP 404）：请检查 XUEFA_LLM_BASE_URL 和 XUEFA_LLM_MODEL。")
+        return BackendError(f"大模型服务{where}找不到接口或模型（HTTP 404）："
+                            "请检查 XUEFA_LLM_BASE_URL 和 XUEFA_LLM_MODEL。")
     if status == 429:
         return BackendError(f"大模型服务{where}繁忙（HTTP 429 请求过多），请稍后再试。")
     if status:

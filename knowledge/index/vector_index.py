@@ -189,7 +189,8 @@ class VectorIndex:
             if vecs.ndim != 2 or len(vecs) != len(items):
                 raise ValueError(f"expected {len(items)} vectors, got array of shape {vecs.shape}")
             if len(items) and vecs.shape[1] != self.embedder.dim:
-                raise ValueError(f"vectors have {vecs.shape[1]} dims, {self.embedder.embedder_id} has {self.embedder.dim}")
+                raise ValueError(f"vectors have {vecs.shape[1]} dims, "
+                                 f"{self.embedder.embedder_id} has {self.embedder.dim}")
         else:
             vecs = None
         # the same id twice in one upsert is an error for Chroma: the last record wins
