@@ -18,7 +18,7 @@ Stages, each usable alone (the benchmark measures them one by one):
 Optional rerank (``RetrievalConfig.rerank``, setting ``XUEFA_SEARCH_RERANK``): the top
 candidates the approximate vector search did not return get their exact dense similarity
 (their stored vectors are read back from the index by chunk id) before the final cut.
-Measured neutral on the full corpus (see the issue note), so it is off by default.
+Measured neutral on the full corpus (``benchmarks/retrieval_bench.py``), so it is off by default.
 
 Defaults (weighted fusion, dense weight 1.0 — raised from 0.5 once each 款 got its own
 vector —, expansion weight 0.5, routing 0.1/0.1,

@@ -85,8 +85,8 @@ def article_chunks(
     plus — for an article of several 款 — each 款 on its own under the same header.
 
     A question usually matches one 款 of a long article; on its own that 款 is a much closer
-    vector than the whole article (dev set dense R@5 0.146 -> 0.236, benchmarks in the note
-    of issue #3). Search keeps an article's best chunk, so the extra parts only add recall.
+    vector than the whole article (dev set dense R@5 0.146 -> 0.236 in
+    ``benchmarks/retrieval_bench.py``). Search keeps an article's best chunk, so the extra parts only add recall.
     """
     chunks = split_for_embedding(header, text, count_tokens, max_tokens)
     paragraphs = [p for p in text.split("\n") if p.strip()]
