@@ -63,6 +63,17 @@ def _maximal(terms: list[str]) -> list[str]:
     return kept
 
 
+def _whole_term_weight(term: str, weights: dict[str, float]) -> float:
+    """A matched term weighs at least its own words (打印遗嘱: 打印 + 遗嘱, not overlapping):
+    the legal dictionary keeps terms whole, and a whole term is no weaker evidence than its words."""
+    words, end = [], 0
+    for word in sorted(_maximal([t for t in weights if t != term and t in term]), key=term.find):
+        if term.find(word) >= end:
+            words.append(word)
+            end = term.find(word) + len(word)
+    return max(weights[term], sum(weights[w] for w in words))
+
+
 def effective_mass(weights: list[float]) -> float:
     """Matched weight with the heaviest term counted half: one word in common, however rare
     (西瓜, 围棋), is not evidence; several are."""
@@ -96,7 +107,7 @@ def measure_support(topic: str, hits: list[Hit], stats: TermStats | None, expans
     for h in hits[:depth]:
         hay = f"{short_name(h.document.title)} {' '.join(h.article.path)} {h.article.text}".lower()
         matched = _maximal([t for t in weights if t in hay])
-        mass = effective_mass([weights[t] for t in matched])
+        mass = effective_mass([_whole_term_weight(t, weights) for t in matched])
         score = support_from_mass(mass)
         if best is None or score > best.score:
             best = EvidenceSupport(score, matched=matched, mass=mass,

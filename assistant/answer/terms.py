@@ -7,52 +7,15 @@ import json
 import logging
 import math
 import re
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from knowledge.legal.citations import CITED_ARTICLE_RE
+from knowledge.legal.tokenizer import fingerprint, is_content_word, shared_tokenizer
 
 log = logging.getLogger(__name__)
-
-_JIEBA_LOCK = threading.Lock()
-_JIEBA_READY = False
-
-
-def _jieba():
-    global _JIEBA_READY
-    import jieba
-
-    if not _JIEBA_READY:
-        with _JIEBA_LOCK:
-            if not _JIEBA_READY:
-                jieba.setLogLevel(logging.WARNING)
-                jieba.initialize()
-                for word in LEGAL_WORDS:
-                    jieba.add_word(word)
-                _JIEBA_READY = True
-    return jieba
-
-
-# Terms jieba splits badly and that matter for finding the right sentence.
-LEGAL_WORDS = ("试用期", "经济补偿", "经济补偿金", "劳动报酬", "用人单位", "劳动者", "网络运营者",
-               "个人信息", "国家秘密", "涉密载体", "涉密人员", "机动车", "驾驶人", "非机动车",
-               "无固定期限", "违约金", "诉讼时效", "监护人", "法定代表人", "行政处罚", "行政复议",
-               "政府信息", "社会保险", "工伤保险", "失业保险", "医疗期", "竞业限制", "劳务派遣",
-               "直接负责的主管人员", "直接责任人员", "主管部门", "罚款", "拘留", "吊销")
-
-# Function words of questions; never evidence of a topic.
-STOPWORDS = frozenset("""
-的 了 是 吗 呢 啊 吧 呀 哦 嘛 么 着 过 和 与 及 或 或者 以及 也 都 就 还 又 再 很 太 更 最 被 把 给 让 对 对于 关于
-在 从 向 到 于 以 为 为了 因为 所以 如果 要是 假如 但是 但 而 而且 并且 然后 那 那么 那么 这 这个 那个 这样 那样 这种 那种
-这些 那些 此 其 该 它 他 她 他们 她们 它们 我 我们 你 你们 您 自己 本人 大家 别人 有人 什么 怎么 怎么办 怎么样 怎样
-如何 为何 为什么 哪 哪些 哪个 哪里 哪儿 谁 多少 几 多久 多长 多长时间 是否 能否 可否 能不能 可不可以 是不是 有没有
-请问 请教 咨询 想问 问 一下 一个 一些 有 没有 没 不 要 会 能 可以 应该 需要 需不需要 必须 吗 规定 法律 法律规定 相关
-知道 告诉 现在 目前 已经 之前 之后 以后 以前 时候 情况 问题 这种情况 事情 东西 办 做 干 搞 弄 去 来 说 讲 看 想 觉得
-今天 昨天 明天 上述 刚才 前面 上面 以上 以下 等 等等 呢 还有 另外 其他 什么样 具体 一般 通常 主要 方面 怎么回事
-""".split())
 
 # What the question asks for -> interrogative cues in the question, and words marking a sentence
 # that answers it. Kinds are tried in this order (a deadline question may mention 处罚, a
@@ -82,32 +45,28 @@ INTENTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 _PERMISSION_YES_NO = re.compile(r"(?:可以|必须|允许|需要|应当|能|禁止|要|得).{0,30}[吗么][？?！!。]?\s*$")
 
 _PUNCT = re.compile(r"[\s，。；：？！、,.;:?!（）()《》〈〉<>【】\[\]“”\"'‘’「」『』…—\-·]+")
-_WORDLIKE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
 def tokens(text: str) -> list[str]:
-    """jieba search-mode tokens of ``text`` (overlapping sub-words kept), lowercased."""
-    return [t.lower() for t in _jieba().lcut_for_search(text or "") if t.strip()]
+    """Search-mode tokens of ``text`` (overlapping sub-words kept), lowercased."""
+    return shared_tokenizer().search_tokens(text or "")
+
+
+def _topical(token: str) -> bool:
+    # single characters and bare numbers never make a topic on their own
+    return len(token) >= 2 and not token.isdigit()
 
 
 def content_terms(text: str) -> list[str]:
     """Distinct tokens that can carry a topic: no stopwords, no single characters, no punctuation."""
-    seen: dict[str, None] = {}
-    for t in tokens(text):
-        if len(t) < 2 or t in STOPWORDS or not _WORDLIKE.search(t) or t.isdigit():
-            continue
-        seen.setdefault(t, None)
-    return list(seen)
+    return list(dict.fromkeys(t for t in shared_tokenizer().content_terms(text or "") if _topical(t)))
 
 
 def precise_terms(text: str) -> list[str]:
-    """Non-overlapping content words (jieba precise mode): for rewriting and display."""
-    out: dict[str, None] = {}
-    for t in _jieba().lcut(text or ""):
-        t = t.strip().lower()
-        if len(t) >= 2 and t not in STOPWORDS and _WORDLIKE.search(t) and not t.isdigit():
-            out.setdefault(t, None)
-    return list(out)
+    """Non-overlapping content words (precise mode): for rewriting and display."""
+    tok = shared_tokenizer()
+    words = (t.strip().lower() for t in tok.precise_tokens(text or ""))
+    return list(dict.fromkeys(t for t in words if _topical(t) and is_content_word(t)))
 
 
 @dataclass
@@ -147,7 +106,8 @@ class TermStats:
     """Document frequency of tokens over the current articles of a store (for term weights).
 
     Built once per store version (a few seconds for the full statute base) and cached as JSON
-    beside the store when ``cache_path`` is given.
+    beside the store when ``cache_path`` is given; the cache also keys on the tokenizer, whose
+    dictionary decides what the tokens are.
     """
 
     def __init__(self, df: dict[str, int], n_docs: int, version: int = -1):
@@ -166,11 +126,11 @@ class TermStats:
 
     @classmethod
     def for_store(cls, store, cache_path: Path | None = None) -> "TermStats":
-        version = store.version()
+        version, tokenizer = store.version(), fingerprint()
         if cache_path and cache_path.exists():
             try:
                 data = json.loads(cache_path.read_text("utf-8"))
-                if data.get("version") == version:
+                if data.get("version") == version and data.get("tokenizer") == tokenizer:
                     return cls(data["df"], data["n_docs"], version)
             except (OSError, ValueError, KeyError):
                 log.warning("ignoring unreadable term statistics cache %s", cache_path)
@@ -178,8 +138,8 @@ class TermStats:
         if cache_path:
             try:
                 tmp = cache_path.with_suffix(".tmp")
-                tmp.write_text(json.dumps({"version": version, "n_docs": stats.n_docs, "df": stats.df},
-                                          ensure_ascii=False), "utf-8")
+                tmp.write_text(json.dumps({"version": version, "tokenizer": tokenizer, "n_docs": stats.n_docs,
+                                           "df": stats.df}, ensure_ascii=False), "utf-8")
                 tmp.replace(cache_path)
             except OSError:
                 log.warning("could not write term statistics cache %s", cache_path)

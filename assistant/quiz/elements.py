@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.quiz.text import parse_number, tokens
+from assistant.quiz.text import parse_number
 from knowledge.legal.numerals import NUMERAL, NUMERAL_CHARS
+from knowledge.legal.tokenizer import shared_tokenizer
 
 ELEMENT_KINDS = ("period", "age", "count", "amount", "ratio", "date", "penalty", "body", "modal")
 NUMERIC_KINDS = frozenset({"period", "age", "count", "amount", "ratio", "date", "penalty"})
@@ -145,11 +146,8 @@ _SHORT_OK = frozenset({"国务院", "工会"})
 
 @lru_cache(maxsize=20000)
 def _pos_tokens(text: str) -> tuple[tuple[str, str], ...]:
-    """(word, part of speech) by jieba.posseg, cached: sentences are read many times."""
-    import jieba.posseg
-
-    tokens("")  # initialize jieba under its lock
-    return tuple((w.word, w.flag) for w in jieba.posseg.lcut(text))
+    """(word, part of speech), cached: sentences are read many times."""
+    return tuple(shared_tokenizer().pos_tokens(text))
 
 
 def _is_anchor(word: str) -> bool:

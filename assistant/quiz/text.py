@@ -1,5 +1,5 @@
 """Text helpers of the quiz engine: sentences of an article, verbatim matching, shortening a
-sentence without leaving the article's own words, numerals, and jieba content tokens.
+sentence without leaving the article's own words, numerals, and content tokens.
 
 Everything that decides whether a statement "is in the article" lives here, so generators,
 the quality checker and the LLM validator agree on one definition.
@@ -7,17 +7,18 @@ the quality checker and the LLM validator agree on one definition.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.quiz.types import ELLIPSIS
 from knowledge.legal.numerals import NUMERAL, cn_to_int, int_to_cn
 from knowledge.legal.text_match import appear_in_order
+from knowledge.legal.tokenizer import is_content_word, shared_tokenizer
 
 _ITEM_RE = re.compile(r"^（[一二三四五六七八九十]+）")
 _TRAILING = "。；;，,：:、 \u3000"
 _SPACES = re.compile(r"[\s\u3000]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
 
 
 @dataclass(frozen=True)
@@ -195,27 +196,15 @@ def similarity(a: str, b: str) -> float:
     return len(x & y) / len(x | y)
 
 
-_JIEBA_LOCK = threading.Lock()
-_STOP_TOKENS = frozenset("""的 了 和 与 及 或 或者 以及 并 等 对 在 由 向 从 为 将 把 被 其 之 是 有 无 不 应当 可以 不得
-本法 规定 有关 依照 按照 依法 根据 进行 相关 其他 以上 以下 之一 情形 下列 前款 本条""".split())
-
-
 @lru_cache(maxsize=20000)
 def tokens(text: str) -> tuple[str, ...]:
-    """jieba tokens of ``text`` (cached: articles are tokenized over and over)."""
-    import jieba
-
-    with _JIEBA_LOCK:  # jieba's lazy initialization is not thread-safe
-        if not jieba.dt.initialized:
-            jieba.setLogLevel(60)
-            jieba.initialize()
-    return tuple(jieba.lcut(text))
+    """Precise-mode tokens of ``text`` (cached: articles are tokenized over and over)."""
+    return tuple(shared_tokenizer().precise_tokens(text))
 
 
 def content_tokens(text: str) -> list[str]:
-    """Tokens that carry meaning: two or more CJK characters, not function words."""
-    return [t for t in tokens(text)
-            if len(t) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", t) and t not in _STOP_TOKENS]
+    """Tokens that carry meaning: two or more CJK characters, not stopwords."""
+    return [t for t in tokens(text) if len(t) >= 2 and _CJK.fullmatch(t) and is_content_word(t)]
 
 
 def numbers_in(text: str) -> set[int]:

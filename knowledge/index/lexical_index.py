@@ -12,11 +12,10 @@ Design (measured on the full corpus of current laws, ~25k articles, 2 cores):
   query) before every search; ``documents_removed`` drops rows at once (listener API).
   Status changes need nothing here: the index covers every stored version and searches
   are restricted to the wanted documents by the caller.
-* The tokenizer is a private ``jieba.Tokenizer`` (the global one is left alone) with a
-  user dictionary of law titles, short names, aliases, terms the corpus defines
-  (``本法所称X，是指…``) and a curated list of legal terms (``data/legal_terms.txt``).
-  Words added by later documents apply to their own articles; ``rebuild()`` re-tokenizes
-  everything with the current dictionary.
+* The tokenizer is a ``LegalTokenizer`` of its own (knowledge/legal/tokenizer.py): the
+  legal dictionary plus the law titles, short names, aliases and terms the corpus defines
+  (``本法所称X，是指…``). Words added by later documents apply to their own articles;
+  ``rebuild()`` re-tokenizes everything with the current dictionary.
 * Each row also carries how many other articles of the same document cite it
   (``依照本法第四十七条…``): hub articles are a useful prior for colloquial questions.
 """
@@ -43,69 +42,17 @@ from knowledge.legal.citations import article_markers
 from knowledge.legal.documents import Article, Document
 from knowledge.legal.law_names import ALIASES
 from knowledge.legal.numerals import NUMERAL
+from knowledge.legal.tokenizer import LegalTokenizer, fingerprint
 from knowledge.store.article_store import ArticleStore
 from knowledge.store.article_store import articles as articles_table
 
 log = logging.getLogger(__name__)
 
 FORMAT = 4
-_DATA_DIR = Path(__file__).parents[1] / "data"
-_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
 _DEFINITION = re.compile(
     r"(?:^|[。；\n“”])(?:本法|本条例|本规定|本办法|本决定|本细则)?所称(?:的)?"
     r"([\u4e00-\u9fff]{2,10}?)(?:，|,)?(?:是指|指|包括)")
 _QUOTED_TERM = re.compile(r"“([\u4e00-\u9fff]{2,8})”")
-
-# Function words and question filler: dropped on both sides (idf would mostly mute them,
-# but they cost matrix space and add noise to colloquial questions).
-STOPWORDS = frozenset("""
-的 了 是 在 和 与 对 于 由 从 被 把 及 或 并 等 之 其 所 以 为 而 则 即 但 又 也 都 就 还 只 才
-我 你 您 他 她 它 我们 你们 他们 她们 咱们 自己 这 那 这个 那个 这些 那些 这样 那样 这种 那种
-个 一个 些 一些 什么 怎么 怎样 如何 怎么样 为什么 为何 哪 哪些 哪个 多少 几 吗 呢 吧 啊 呀 嘛 么 哦 呗 啦
-请问 请 问 问一下 谢谢 你好 您好 麻烦 咨询 一下 律师 老师 想 想要 想问 知道 请教
-有 没有 有没有 是不是 是否 能不能 可不可以 会不会 要不要 可以 能 会 要 该 应该 需要 得
-如果 因为 所以 但是 可是 然后 因此 而且 并且 或者 还是 那么 现在 已经 一直 目前 当时
-""".split())
-
-
-# ---- tokenizer -------------------------------------------------------------------
-class LegalTokenizer:
-    """jieba in search mode with a legal user dictionary; one instance per index."""
-
-    def __init__(self, words: Iterable[str] = ()):
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict…" chatter on stderr
-        self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
-        self._lock = threading.Lock()
-        self.words: set[str] = set()
-        self.add_words(load_legal_terms())
-        self.add_words(words)
-
-    def add_words(self, words: Iterable[str]) -> list[str]:
-        new = [w for w in dict.fromkeys(words) if w and 2 <= len(w) <= 20 and w not in self.words]
-        with self._lock:
-            for w in new:
-                self._jieba.add_word(w)
-                self.words.add(w)
-        return new
-
-    def tokenize(self, text: str) -> list[str]:
-        """Search-mode tokens (a compound and its parts), lowercased, stopwords dropped."""
-        if not text:
-            return []
-        with self._lock:  # jieba's tokenizer is not safe to mutate while cutting
-            raw = self._jieba.lcut_for_search(text)
-        return [t for t in (w.lower() for w in raw) if _WORD.fullmatch(t) and t not in STOPWORDS]
-
-
-def load_legal_terms() -> list[str]:
-    path = _DATA_DIR / "legal_terms.txt"
-    if not path.exists():
-        return []
-    return [w.strip() for w in path.read_text(encoding="utf-8").split()
-            if w.strip() and not w.startswith("#")]
 
 
 def document_words(doc: Document, arts: Sequence[Article] = ()) -> list[str]:
@@ -225,7 +172,7 @@ class LexicalIndex:
         return self._tokenizer
 
     def tokenize(self, text: str) -> list[str]:
-        return self.tokenizer.tokenize(text)
+        return self.tokenizer.content_terms(text)
 
     def snapshot(self) -> Snapshot:
         """The current index, synced with the store first if the store changed."""
@@ -349,13 +296,13 @@ class LexicalIndex:
             di = len(self._doc_ids)
             self._doc_ids.append(doc.id)
             self._doc_sig[doc.id] = [min(a.id for a in arts), len(arts)]
-            title_toks = tok.tokenize(short_title(doc.title)) if self.title_tokens else []
+            title_toks = tok.content_terms(short_title(doc.title)) if self.title_tokens else []
             path_cache: dict[tuple, list[str]] = {}
             for art, n_cited in zip(arts, inbound_citations(arts)):
                 key = tuple(art.path)
                 if key not in path_cache:
-                    path_cache[key] = tok.tokenize(" ".join(_heading(p) for p in art.path))
-                toks = tok.tokenize(art.text) + path_cache[key] + title_toks
+                    path_cache[key] = tok.content_terms(" ".join(_heading(p) for p in art.path))
+                toks = tok.content_terms(art.text) + path_cache[key] + title_toks
                 flat.extend(vocab.setdefault(t, len(vocab)) for t in toks)
                 lens.append(len(toks))
                 ids.append(art.id)
@@ -420,8 +367,7 @@ class LexicalIndex:
         return self.directory / "tokens.npz"
 
     def _config_key(self) -> str:
-        terms = "\n".join(load_legal_terms()) + "\n".join(sorted(STOPWORDS))
-        return f"{FORMAT}:{int(self.title_tokens)}:{hashlib.sha1(terms.encode()).hexdigest()[:12]}"
+        return f"{FORMAT}:{int(self.title_tokens)}:{fingerprint()}"
 
     def _save(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)

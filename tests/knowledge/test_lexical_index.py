@@ -6,13 +6,10 @@ import json
 import numpy as np
 import pytest
 
-from knowledge.index.lexical_index import (
-    LegalTokenizer,
-    LexicalIndex,
-    document_words,
-    inbound_citations,
-)
+from knowledge.index.lexical_index import LexicalIndex, document_words, inbound_citations
+from knowledge.legal import tokenizer as tokenizer_module
 from knowledge.legal.documents import Article, Document
+from knowledge.legal.tokenizer import LegalTokenizer, load_legal_terms
 from search_fixtures import internal_rule, make_store
 
 TWO = ("中华人民共和国网络安全法", "中华人民共和国劳动合同法")
@@ -42,9 +39,9 @@ def test_bm25_finds_the_article(env):
 
 def test_user_dictionary_keeps_legal_terms_whole():
     tok = LegalTokenizer(["网络安全法"])
-    words = tok.tokenize("依照网络安全法保护个人信息和劳动报酬")
+    words = tok.content_terms("依照网络安全法保护个人信息和劳动报酬")
     assert "网络安全法" in words and "个人信息" in words and "劳动报酬" in words
-    assert "的" not in tok.tokenize("网络的安全")  # stopwords dropped
+    assert "的" not in tok.content_terms("网络的安全")  # stopwords dropped
 
 
 def test_document_words_and_citations():
@@ -69,11 +66,23 @@ def test_persisted_and_reloaded_without_tokenizing(env, monkeypatch):
 
     again = LexicalIndex(store, index.directory)
     calls = []
-    original = LegalTokenizer.tokenize
-    monkeypatch.setattr(LegalTokenizer, "tokenize", lambda self, t: calls.append(t) or original(self, t))
+    original = LegalTokenizer.content_terms
+    monkeypatch.setattr(LegalTokenizer, "content_terms", lambda self, t: calls.append(t) or original(self, t))
     again.ensure_current()
     assert again.last_sync["added_documents"] == 0 and not calls  # nothing re-tokenized
     assert again.search("支付令", k=1) == index.search("支付令", k=1)
+
+
+def test_a_dictionary_change_re_tokenizes_the_cache(env, tmp_path, monkeypatch):
+    store, index = env
+    index.ensure_current()
+    terms = tmp_path / "legal_terms.txt"
+    terms.write_text("\n".join(load_legal_terms()) + "\n检测评估\n", encoding="utf-8")
+    monkeypatch.setattr(tokenizer_module, "LEGAL_TERMS_FILE", terms)
+    again = LexicalIndex(store, index.directory)
+    again.ensure_current()
+    assert again.last_sync["added_documents"] == 2  # the old tokens were not trusted
+    assert "检测评估" in again.snapshot().vocab and "检测评估" not in index.snapshot().vocab
 
 
 def test_new_document_tokenizes_only_its_articles(env, monkeypatch):
@@ -81,8 +90,8 @@ def test_new_document_tokenizes_only_its_articles(env, monkeypatch):
     index.ensure_current()
     rows_before = index.snapshot().size
     calls = []
-    original = LegalTokenizer.tokenize
-    monkeypatch.setattr(LegalTokenizer, "tokenize", lambda self, t: calls.append(t) or original(self, t))
+    original = LegalTokenizer.content_terms
+    monkeypatch.setattr(LegalTokenizer, "content_terms", lambda self, t: calls.append(t) or original(self, t))
     doc, _ = store.add_document(internal_rule())
     hits = index.search("公车私用", k=3)  # the store version changed: synced on use
     assert index.last_sync == {**index.last_sync, "added_documents": 1, "removed_documents": 0, "added_articles": 3}
