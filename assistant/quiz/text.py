@@ -148,7 +148,8 @@ def _comma_window(text: str, span: tuple[int, int], max_len: int) -> tuple[str, 
     return window, start
 
 
-_CONTEXT_WORDS = re.compile(r"前款|前两款|前三款|本条|该款|上述|前述|^(?:但是|但|其中|其|并且|同时|此外|否则|尚|情节|拒不|逾期)"
+_CONTEXT_WORDS = re.compile(r"前款|前两款|前三款|本条|该款|上述|前述"
+                            r"|^(?:但是|但|其中|其|并且|同时|此外|否则|尚|情节|拒不|逾期)"
                             r"|^[^，]{1,10}的，"  # a short bare condition (不满六个月的，…): whose?
                             r"|^(?:法律|法律、行政法规|法律、法规)(?:、行政法规)?另有规定")  # boilerplate
 
