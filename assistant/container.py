@@ -207,6 +207,13 @@ class Container:
         return Records(self.settings.records_url)
 
     @component
+    def audit(self):
+        """The admin action log (in the records database)."""
+        from knowledge.store.audit import AuditLog
+
+        return AuditLog(self.records)
+
+    @component
     def auth(self):
         from assistant.accounts.auth_service import AuthService
 

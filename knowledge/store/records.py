@@ -261,6 +261,12 @@ class ConversationMessage(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
+# The tables this module owns; other store modules (audit, departments, office exams) define
+# theirs on the same Base and create them when their repository is first built.
+RECORD_MODELS = (User, StoredQuestion, Attempt, Answer, Exam, WrongEntry, ReviewCard, ReviewLogEntry,
+                 Conversation, ConversationMessage)
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
@@ -285,7 +291,7 @@ class Records:
 
     def __init__(self, url: str | Engine):
         self.engine = url if isinstance(url, Engine) else build_engine(url)
-        Base.metadata.create_all(self.engine)
+        Base.metadata.create_all(self.engine, tables=[m.__table__ for m in RECORD_MODELS])
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

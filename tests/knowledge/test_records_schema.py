@@ -16,6 +16,7 @@ from sqlalchemy.dialects import sqlite
 from assistant.answer.conversations import ConversationStore
 from assistant.learning.learning_service import LearningService
 from assistant.learning.review import default_scheduler
+from knowledge.store import audit  # noqa: F401 - every table module, so the schema is whole
 from knowledge.store.records import Base, Records
 from quiz_fixtures import UTC, Clock
 
@@ -37,6 +38,19 @@ def schema_of(metadata: MetaData) -> dict:
                              if isinstance(u, UniqueConstraint)),
         }
     return json.loads(json.dumps(out))
+
+
+def schema_json(metadata: MetaData) -> str:
+    """The committed file's layout: one line per column, index or constraint."""
+    lines = ["{"]
+    tables = schema_of(metadata)
+    for t, (name, table) in enumerate(tables.items()):
+        lines.append(f' {json.dumps(name, ensure_ascii=False)}: {{')
+        for k, (key, rows) in enumerate(table.items()):
+            body = ",\n".join(f"   {json.dumps(r, ensure_ascii=False)}" for r in rows)
+            lines.append(f'  "{key}": [' + (f"\n{body}\n  ]" if rows else "]") + ("," if k < 2 else ""))
+        lines.append(" }" + ("," if t < len(tables) - 1 else ""))
+    return "\n".join(lines) + "\n}\n"
 
 
 def test_schema_is_the_committed_one():
@@ -80,3 +94,7 @@ def test_a_database_written_before_the_split_is_read_unchanged(old_db, quiz_serv
     assert [m.role for m in conversations.messages(user.id, conv.id)] == ["user", "assistant"]
     records.close()
     assert _sqlite_schema(old_db) == before  # opening it created or altered nothing
+
+
+if __name__ == "__main__":  # after a deliberate schema change: PYTHONPATH=tests python tests/knowledge/test_records_schema.py
+    (DATA / "records_schema.json").write_text(schema_json(Base.metadata), encoding="utf-8")
