@@ -76,7 +76,8 @@ class PracticeSession:
 class MockExam:
     """A timed paper: answers are stored but not judged until submission; submitting after
     the deadline (or any call once it passed) submits automatically with the answers given
-    in time. Scores: ``total_points`` shared equally, 多选 all-or-nothing."""
+    in time. Scores: the exam's ``config["points"]`` per question when set (an office exam's
+    points per type), else ``total_points`` shared equally; 多选 all-or-nothing."""
 
     def __init__(self, service: "LearningService", user: User, exam: Exam, questions: list[Question],
                  responses: dict[int, Any] | None = None):
@@ -103,6 +104,10 @@ class MockExam:
     def points_each(self) -> float:
         return self.exam.total_points / len(self.questions) if self.questions else 0.0
 
+    def points_of(self, position: int) -> float:
+        points = (self.exam.config or {}).get("points")
+        return float(points[position]) if points else self.points_each
+
     @property
     def submitted(self) -> bool:
         return self.exam.submitted_at is not None
@@ -126,7 +131,7 @@ class MockExam:
         self.service.records.record_answer(
             attempt_id=self.attempt_id, user_id=self.user.id, position=position, question=question_data(q),
             response=q.normalize_response(response), correct=correct,
-            points=self.points_each if correct else 0.0, answered_at=now)
+            points=self.points_of(position) if correct else 0.0, answered_at=now)
         self.responses[position] = q.normalize_response(response)
         return True
 
@@ -149,8 +154,11 @@ class MockExam:
         answers = {a.position: a for a in self.service.records.answers_of(self.attempt_id)}
         score = round(sum(a.points for a in answers.values() if a.correct), 2)
         passed = score >= self.exam.pass_mark
-        self.exam = self.service.records.submit_exam(self.exam_id, submitted_at=submitted_at, score=score,
-                                                     passed=passed, auto_submitted=auto)
+        self.exam, won = self.service.records.submit_exam(self.exam_id, submitted_at=submitted_at, score=score,
+                                                          passed=passed, auto_submitted=auto)
+        if not won:  # submitted meanwhile by another request, which also recorded the outcomes
+            self._result = self._build_result()
+            return self._result
         self.service.records.finish_attempt(self.attempt_id, submitted_at)
         for i, q in enumerate(self.questions):
             a = answers.get(i)

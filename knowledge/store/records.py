@@ -34,8 +34,10 @@ from sqlalchemy import (
     event,
     func,
     select,
+    update,
 )
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from knowledge.errors import NotFoundError, XuefaError
@@ -414,23 +416,24 @@ class Records:
     def record_answer(self, *, attempt_id: int, user_id: int, position: int, question: QuestionData, response: Any,
                       correct: bool, points: float, answered_at: dt.datetime,
                       duration_ms: int | None = None) -> Answer:
-        """Store (or replace: an exam answer may be changed before submitting) one answer."""
+        """Store (or replace: an exam answer may be changed before submitting) one answer.
+        One row per (attempt, position) even when two saves of it race."""
+        values = dict(question_id=question.id, qtype=question.qtype, article_id=question.article_id,
+                      doc_id=question.doc_id, law=question.law, chapter=question.chapter, response=response,
+                      correct=correct, points=points, answered_at=answered_at, duration_ms=duration_ms)
+        try:
+            return self._upsert_answer(attempt_id, user_id, position, values)
+        except IntegrityError:  # the other save inserted first: now it is an update
+            return self._upsert_answer(attempt_id, user_id, position, values)
+
+    def _upsert_answer(self, attempt_id: int, user_id: int, position: int, values: dict) -> Answer:
         with self.session() as s:
             row = s.scalar(select(Answer).where(Answer.attempt_id == attempt_id, Answer.position == position))
             if row is None:
                 row = Answer(attempt_id=attempt_id, user_id=user_id, position=position)
                 s.add(row)
-            row.question_id = question.id
-            row.qtype = question.qtype
-            row.article_id = question.article_id
-            row.doc_id = question.doc_id
-            row.law = question.law
-            row.chapter = question.chapter
-            row.response = response
-            row.correct = correct
-            row.points = points
-            row.answered_at = answered_at
-            row.duration_ms = duration_ms
+            for key, value in values.items():
+                setattr(row, key, value)
             s.flush()
             return row
 
@@ -464,10 +467,10 @@ class Records:
     # ---- exams ------------------------------------------------------------------------
     def create_exam(self, *, attempt_id: int, user_id: int, config: dict, time_limit_s: int, pass_mark: float,
                     total_points: float, started_at: dt.datetime) -> Exam:
+        deadline = started_at + dt.timedelta(seconds=time_limit_s)
         with self.session() as s:
             exam = Exam(attempt_id=attempt_id, user_id=user_id, config=config, time_limit_s=time_limit_s,
-                        pass_mark=pass_mark, total_points=total_points, started_at=started_at,
-                        deadline=started_at + dt.timedelta(seconds=time_limit_s))
+                        pass_mark=pass_mark, total_points=total_points, started_at=started_at, deadline=deadline)
             s.add(exam)
             s.flush()
             return exam
@@ -480,16 +483,17 @@ class Records:
         return exam
 
     def submit_exam(self, exam_id: int, *, submitted_at: dt.datetime, score: float, passed: bool,
-                    auto_submitted: bool) -> Exam:
+                    auto_submitted: bool) -> tuple[Exam, bool]:
+        """Record the score once: (the exam, True) for the call that submitted it, (the exam as
+        first submitted, False) for any later or concurrent call (a second device, the sweeper)."""
         with self.session() as s:
+            done = s.execute(update(Exam).where(Exam.id == exam_id, Exam.submitted_at.is_(None)).values(
+                submitted_at=submitted_at, score=score, passed=passed, auto_submitted=auto_submitted)).rowcount
             exam = s.get(Exam, exam_id)
             if exam is None:
                 raise NotFoundError(f"没有这场考试：{exam_id}")
-            exam.submitted_at = submitted_at
-            exam.score = score
-            exam.passed = passed
-            exam.auto_submitted = auto_submitted
-            return exam
+            s.refresh(exam)
+            return exam, bool(done)
 
     def open_exams(self, user_id: int | None = None) -> list[Exam]:
         stmt = select(Exam).where(Exam.submitted_at.is_(None)).order_by(Exam.started_at)
