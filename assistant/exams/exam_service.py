@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 from typing import Any, Iterable, Protocol
 
+from assistant.exams.export import RESULT_HEADER, paper_docx, result_rows, results_xlsx
 from assistant.exams.papers import ShortPaperError, draw_paper, person_seed, shuffle_options
 from assistant.exams.results import build_report
 from assistant.exams.types import MAX_QUESTIONS, Audience, Blueprint, ExamReport, ExamSpec, MyExam
@@ -32,6 +34,7 @@ from knowledge.store.records import Records, utcnow
 MAX_TITLE_CHARS = 200
 MAX_ANSWER_CHARS = 200  # a 填空 answer; choices are letters
 PRACTICE_WINDOW = dt.timedelta(days=30)
+__all__ = ["ExamService", "RESULT_HEADER"]
 
 
 class Membership(Protocol):
@@ -120,6 +123,21 @@ class ExamService:
         names = {u.id: u.name for u in self.records.list_users()}
         return build_report(exam, self.audience_ids(Audience.from_dict(exam.audience)), names,
                             self.members.membership(), self.exams.sittings_with_exams(exam_id), self.records)
+
+    def export_results(self, exam_id: int, path: str | Path, tz: dt.tzinfo) -> Path:
+        """The results workbook (.xlsx): people, departments, questions, most missed articles."""
+        return results_xlsx(self.report(exam_id), path, tz)
+
+    def export_paper(self, exam_id: int, path: str | Path) -> Path:
+        """The paper with key and explanations (.docx); per-person papers with the blueprint."""
+        exam = self.exams.get(exam_id)
+        people = self.person_papers(exam_id) if exam.per_person else []
+        return paper_docx(exam, self.paper(exam_id), people, path)
+
+    @staticmethod
+    def result_rows(report: ExamReport, tz: dt.tzinfo) -> list[list]:
+        """The results table as rows (RESULT_HEADER order)."""
+        return result_rows(report, tz)
 
     def paper(self, exam_id: int) -> list[Question]:
         """The shared paper (for per-person exams: the blueprint drawn with the exam's seed)."""

@@ -44,23 +44,47 @@ def _points(total_points: float, n: int) -> str:
 
 def _write_docx(questions: list[Question], path: Path, title: str, with_key: bool, total_points: float,
                 time_limit_minutes: float | None) -> None:
+    doc = docx_document()
+    add_paper_docx(doc, questions, title, with_key=with_key, total_points=total_points,
+                   time_limit_minutes=time_limit_minutes)
+    doc.save(str(path))
+
+
+def docx_document():
+    """An empty .docx with the paper's fonts (CJK text needs the East Asian font set)."""
     from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name = "宋体"
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")  # CJK text needs the East Asian font set
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
     style.font.size = Pt(11)
+    return doc
+
+
+def add_paper_docx(doc, questions: list[Question], title: str, *, with_key: bool = True, total_points: float = 100,
+                   time_limit_minutes: float | None = None, points: dict[str, float] | None = None) -> None:
+    """Append one paper (title, questions by type, then the key) to ``doc``; ``points`` per
+    type when they differ (else the total is shared equally)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
     heading = doc.add_heading(title, level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    info = f"共 {len(questions)} 题，满分 {total_points:g} 分，每题 {_points(total_points, len(questions))} 分"
+    each = "" if points else f"，每题 {_points(total_points, len(questions))} 分"
+    info = f"共 {len(questions)} 题，满分 {total_points:g} 分{each}"
     if time_limit_minutes:
         info += f"，考试时间 {time_limit_minutes:g} 分钟"
     doc.add_paragraph(info + "。").alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph("姓名：____________　　单位：____________　　得分：________")
+    _add_questions(doc, questions, points)
+    if with_key:
+        _add_key(doc, questions)
+
+
+def _add_questions(doc, questions: list[Question], points: dict[str, float] | None) -> None:
+    from docx.shared import Pt
 
     number = 0
     section = 0
@@ -69,7 +93,8 @@ def _write_docx(questions: list[Question], path: Path, title: str, with_key: boo
         if not group:
             continue
         section += 1
-        doc.add_heading(f"{int_to_cn(section)}、{SECTION_NAMES[qtype]}（共 {len(group)} 题）", level=1)
+        each = f"，每题 {points[qtype]:g} 分" if points and qtype in points else ""
+        doc.add_heading(f"{int_to_cn(section)}、{SECTION_NAMES[qtype]}（共 {len(group)} 题{each}）", level=1)
         for q in group:
             number += 1
             stem = q.stem + ("（　　）" if q.qtype == "判断" else "")
@@ -77,16 +102,19 @@ def _write_docx(questions: list[Question], path: Path, title: str, with_key: boo
             if q.qtype in ("单选", "多选"):
                 for letter, option in zip(LETTERS, q.options):
                     doc.add_paragraph(f"{letter}. {option}").paragraph_format.left_indent = Pt(21)
-    if with_key:
-        doc.add_page_break()
-        doc.add_heading("参考答案与解析", level=1)
-        for i, q in enumerate(questions, start=1):
-            doc.add_paragraph(f"{i}. 答案：{q.answer_text}")
-            p = doc.add_paragraph(f"解析：{q.explanation}")
-            p.paragraph_format.left_indent = Pt(21)
-            src = doc.add_paragraph(f"出处：{q.citation}")
-            src.paragraph_format.left_indent = Pt(21)
-    doc.save(str(path))
+
+
+def _add_key(doc, questions: list[Question]) -> None:
+    from docx.shared import Pt
+
+    doc.add_page_break()
+    doc.add_heading("参考答案与解析", level=1)
+    for i, q in enumerate(questions, start=1):
+        doc.add_paragraph(f"{i}. 答案：{q.answer_text}")
+        p = doc.add_paragraph(f"解析：{q.explanation}")
+        p.paragraph_format.left_indent = Pt(21)
+        src = doc.add_paragraph(f"出处：{q.citation}")
+        src.paragraph_format.left_indent = Pt(21)
 
 
 def _write_xlsx(questions: list[Question], path: Path, title: str, with_key: bool, total_points: float) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from assistant.library.library_service import LibraryService
 from assistant.quiz.elements import bodies, extract_elements
-from assistant.quiz.export import export_paper
+from assistant.quiz.export import add_paper_docx, docx_document, export_paper, ordered_paper
 from assistant.quiz.generators import (
     GENERATOR_WEIGHTS,
     ArticleContext,
@@ -331,3 +331,21 @@ class QuizService:
                      with_key: bool = True, time_limit_minutes: float | None = None) -> Path:
         """Write a paper (and its answer key) to .docx or .xlsx, by the path's suffix."""
         return export_paper(questions, path, title=title, with_key=with_key, time_limit_minutes=time_limit_minutes)
+
+    @staticmethod
+    def paper_docx(papers: list[tuple[str, list[Question]]], *, total_points: float = 100,
+                   time_limit_minutes: float | None = None, points: dict[str, float] | None = None,
+                   preface: list[tuple[str, list[str]]] = ()):
+        """A .docx document (python-docx, not saved) holding ``preface`` sections (heading,
+        lines) and then each (title, questions) paper with its key, one after another."""
+        doc = docx_document()
+        for heading, lines in preface:
+            doc.add_heading(heading, level=0)
+            for line in lines:
+                doc.add_paragraph(line)
+        for i, (title, questions) in enumerate(papers):
+            if i or preface:
+                doc.add_page_break()
+            add_paper_docx(doc, ordered_paper(questions), title, total_points=total_points,
+                           time_limit_minutes=time_limit_minutes, points=points)
+        return doc

@@ -6,23 +6,14 @@ import datetime as dt
 import threading
 
 import pytest
-from conftest import T0, spec
 
 from assistant.exams.papers import ShortPaperError, base_id
 from assistant.exams.types import Audience, Blueprint
 from assistant.quiz.quality import QualityChecker
 from assistant.quiz.types import QuizScope
+from exam_fixtures import T0, answer_all, spec
 from knowledge.errors import PermissionDeniedError, XuefaError
 from knowledge.store.audit import AuditLog
-from quiz_fixtures import wrong_response
-
-
-def answer_all(service, user, exam_id, right: int):
-    """Answer the running paper: the first ``right`` questions right, the rest wrong."""
-    mock = service.start(user, exam_id)
-    for i, q in enumerate(mock.questions):
-        service.answer(user, exam_id, q.id, q.answer if i < right else wrong_response(q))
-    return mock
 
 
 def test_a_paper_follows_its_blueprint_and_every_question_passes_the_checker(service, quiz_store):

@@ -1,4 +1,4 @@
-"""Fixtures of the office exam tests: records on SQLite and on the PostgreSQL that .ci/run
+"""Fixtures of the office exam tests (a pytest plugin, see tests/conftest.py): records on SQLite and on the PostgreSQL that .ci/run
 starts, a settable clock, three staff of 综合科 and one of 办公室, and the exam service."""
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from assistant.quiz.types import QuizScope
 from knowledge.store.audit import AuditLog
 from knowledge.store.office_exams import OfficeExams
 from knowledge.store.records import Base, Records
-from quiz_fixtures import UTC, Clock
+from quiz_fixtures import UTC, Clock, wrong_response
 
 PG_URL = os.environ.get("XUEFA_TEST_POSTGRES_URL")
 T0 = dt.datetime(2026, 6, 1, 1, 0, tzinfo=UTC)
@@ -96,3 +96,11 @@ def spec(**overrides) -> ExamSpec:
                   audience=Audience(department_ids=[1]), pass_mark=60, seed=7)
     fields.update(overrides)
     return ExamSpec(**fields)
+
+
+def answer_all(service, user, exam_id, right: int):
+    """Answer the running paper: the first ``right`` questions right, the rest wrong."""
+    mock = service.start(user, exam_id)
+    for i, q in enumerate(mock.questions):
+        service.answer(user, exam_id, q.id, q.answer if i < right else wrong_response(q))
+    return mock
