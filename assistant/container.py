@@ -266,6 +266,20 @@ class Container:
 
         return LearningService(self.records, self.quiz)
 
+    @component
+    def office_exams(self):
+        from knowledge.store.office_exams import OfficeExams
+
+        return OfficeExams(self.records)
+
+    @component
+    def exams(self):
+        """ExamService: exams admins set for the office, taken on the server's clock."""
+        from assistant.exams.exam_service import ExamService
+
+        return ExamService(self.records, self.office_exams, self.quiz, self.learning, members=self.departments,
+                           audit=self.audit)
+
     # ---- the edges ------------------------------------------------------------------------
     @component
     def services(self) -> Services:

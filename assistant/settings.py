@@ -1,8 +1,10 @@
 """Typed settings from the environment (prefix XUEFA_) or a .env file; all state under XUEFA_HOME."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -46,10 +48,23 @@ class Settings(BaseSettings):
     llm_temperature: float = Field(default=0.1, ge=0, le=2)
     llm_timeout: float = Field(default=60, gt=0)
 
+    # exams: times are entered and shown in this zone (stored in UTC)
+    timezone: str = Field(default="Asia/Shanghai", description="考试开始、截止时间的时区（IANA 名称）")
+    exam_sweep_seconds: float = Field(default=5, gt=0, le=600)  # serve: submit attempts whose time is over
+
     # web app
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=1, le=65535)
     root_path: str = ""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r} (an IANA name such as Asia/Shanghai)") from None
+        return v
 
     @field_validator("home")
     @classmethod
@@ -75,6 +90,10 @@ class Settings(BaseSettings):
     @property
     def records_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'records.db'}"
+
+    @property
+    def tz(self) -> dt.tzinfo:
+        return ZoneInfo(self.timezone)
 
     @property
     def llm_configured(self) -> bool:

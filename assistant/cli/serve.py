@@ -81,6 +81,9 @@ def serve(ctx, host, port, root_path, no_embed):
             click.echo(f"后台向量化 {pending} 条（可随时停止，下次启动继续）；进度见「管理」页。")
         c.library.start_background_embedding()
     threading.Thread(target=warm_up, args=(c.search, c.answerer), name="xuefa-warmup", daemon=True).start()
+    stop_sweeping = threading.Event()
+    threading.Thread(target=c.exams.sweep, args=(s.exam_sweep_seconds, stop_sweeping), name="xuefa-exam-timer",
+                     daemon=True).start()
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # offline / intranet: no phoning home
     from assistant.web import build_app, launch
@@ -91,4 +94,5 @@ def serve(ctx, host, port, root_path, no_embed):
     try:
         launch(build_app(c.services), c.auth, s, host=host, port=port, root_path=root, block=True, quiet=True)
     finally:
+        stop_sweeping.set()
         c.library.stop_background_embedding(timeout=5)

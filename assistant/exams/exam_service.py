@@ -11,7 +11,9 @@ given, and a submission made by the person, by the first request after the deadl
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import random
+import threading
 from pathlib import Path
 from typing import Any, Iterable, Protocol
 
@@ -30,6 +32,8 @@ from knowledge.errors import NotFoundError, PermissionDeniedError, XuefaError
 from knowledge.store.audit import AuditLog
 from knowledge.store.office_exams import ExamSitting, OfficeExam, OfficeExams
 from knowledge.store.records import Records, utcnow
+
+log = logging.getLogger(__name__)
 
 MAX_TITLE_CHARS = 200
 MAX_ANSWER_CHARS = 200  # a 填空 answer; choices are letters
@@ -338,6 +342,15 @@ class ExamService:
             return None
         best = max(done, key=lambda e: (e.score or 0.0, -e.id))
         return self.learning.resume_exam(best.id).submit()  # submitted already: just its result
+
+    def sweep(self, interval: float, stop: threading.Event) -> None:
+        """Submit overdue attempts every ``interval`` seconds until ``stop`` is set (the
+        server's thread: a closed tab still gets its attempt submitted on time)."""
+        while not stop.wait(interval):
+            try:
+                self.submit_overdue()
+            except Exception:  # a database hiccup must not end the thread
+                log.exception("submitting overdue exam attempts failed")
 
     def submit_overdue(self) -> int:
         """Submit every sitting whose time is over with what was answered; how many."""
