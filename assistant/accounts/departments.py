@@ -70,6 +70,8 @@ class DepartmentService:
 
     def rename(self, old: str, new: str, *, actor: str) -> DepartmentInfo:
         old, new = (old or "").strip(), check_department_name(new)
+        if old == new:  # nothing to change or log
+            return self.get(old)
         dept = self.departments.rename(old, new)
         self.audit.log(actor, "dept.rename", old, {"new": new})
         return dept

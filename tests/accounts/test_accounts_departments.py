@@ -67,6 +67,7 @@ def test_every_change_is_logged_with_the_actor(service, auth, audit):
     auth.create_user("zhang", "zhang-pass-1")
     service.add("综合科", actor="boss")
     service.rename("综合科", "办公室", actor="boss")
+    service.rename("办公室", "办公室", actor="boss")  # no change: nothing logged
     service.set_department("zhang", "办公室", actor="boss")
     service.set_department("zhang", "办公室", actor="boss")  # no change: nothing logged
     assert service.delete("办公室", actor="chief") == 1
