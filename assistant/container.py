@@ -3,7 +3,7 @@ each component is created on first use and shared by the CLI and the web app.
 
 Services get their components here and never see the container; the edges (CLI commands,
 the web app) use services only: ``c.library``, ``c.ingestion``, ``c.search``, ``c.answerer``,
-``c.conversations``, ``c.questions``, ``c.quiz``, ``c.learning``, ``c.auth``, or all of them
+``c.conversations``, ``c.questions``, ``c.quiz``, ``c.learning``, ``c.auth``, ``c.depts``, or all of them
 at once as ``c.services`` (what the web app is built from).
 """
 from __future__ import annotations
@@ -18,7 +18,9 @@ from knowledge.store.article_store import ArticleStore
 
 if TYPE_CHECKING:
     from assistant.accounts.auth_service import AuthService
+    from assistant.accounts.departments import DepartmentService
     from assistant.answer.answer_service import AnswerService
+    from assistant.exams.exam_service import ExamService
     from assistant.answer.conversations import ConversationStore
     from assistant.learning.learning_service import LearningService
     from assistant.library.ingestion_service import IngestionService
@@ -57,6 +59,7 @@ class Services:
 
     settings: Settings
     auth: AuthService
+    depts: DepartmentService
     library: LibraryService
     ingestion: IngestionService
     search: SearchService
@@ -65,6 +68,7 @@ class Services:
     questions: QuestionService
     quiz: QuizService
     learning: LearningService
+    exams: ExamService
 
 
 class Container:
@@ -214,10 +218,24 @@ class Container:
         return AuditLog(self.records)
 
     @component
+    def departments(self):
+        """Departments and who belongs to which (in the records database)."""
+        from knowledge.store.departments import Departments
+
+        return Departments(self.records)
+
+    @component
     def auth(self):
         from assistant.accounts.auth_service import AuthService
 
-        return AuthService(self.records)
+        return AuthService(self.records, departments=self.departments)
+
+    @component
+    def depts(self):
+        """DepartmentService: departments and users' membership, every change in the audit log."""
+        from assistant.accounts.departments import DepartmentService
+
+        return DepartmentService(self.departments, self.records, self.audit)
 
     @component
     def conversations(self):
@@ -284,6 +302,7 @@ class Container:
     @component
     def services(self) -> Services:
         """Every service, built now (each is cheap: models and indexes load on first use)."""
-        return Services(settings=self.settings, auth=self.auth, library=self.library, ingestion=self.ingestion,
-                        search=self.search, answerer=self.answerer, conversations=self.conversations,
-                        questions=self.questions, quiz=self.quiz, learning=self.learning)
+        return Services(settings=self.settings, auth=self.auth, depts=self.depts, library=self.library,
+                        ingestion=self.ingestion, search=self.search, answerer=self.answerer,
+                        conversations=self.conversations, questions=self.questions, quiz=self.quiz,
+                        learning=self.learning, exams=self.exams)

@@ -77,7 +77,7 @@ def test_python_dash_m_assistant_is_the_cli():
     proc = subprocess.run([sys.executable, "-m", "assistant", "--help"], cwd=ROOT, capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode == 0, proc.stderr
-    for group in ("import-statutes", "laws", "index", "search", "ask", "quiz", "questions", "users", "serve"):
+    for group in ("import-statutes", "laws", "index", "search", "ask", "quiz", "questions", "users", "depts", "serve"):
         assert group in proc.stdout
 
 

@@ -16,6 +16,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -23,11 +24,16 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from knowledge.errors import NotFoundError, PermissionDeniedError, XuefaError
 from knowledge.store.records import ROLES, Records
 
+if TYPE_CHECKING:
+    from knowledge.store.departments import Departments
+
 MIN_PASSWORD_CHARS = 8
 MAX_PASSWORD_CHARS = 256
 NAME_RE = re.compile(r"^[A-Za-z0-9_.\-@\u4e00-\u9fff]{1,64}$")
 MAX_FAILURES = 5  # in a row, per user name
 LOCKOUT_SECONDS = 60
+# what a user without a department is shown as; reserved, so no department can take the name
+UNGROUPED = "未分组"
 
 
 @dataclass(frozen=True)
@@ -38,10 +44,15 @@ class UserInfo:
     name: str
     role: str
     has_password: bool = True
+    department: str = ""  # "" when the user has none
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def department_label(self) -> str:
+        return self.department or UNGROUPED
 
 
 def require_admin(user) -> None:
@@ -50,8 +61,9 @@ def require_admin(user) -> None:
         raise PermissionDeniedError("仅管理员可以执行此操作。")
 
 
-def _info(row) -> UserInfo:
-    return UserInfo(id=row.id, name=row.name, role=row.role, has_password=bool(row.password_hash))
+def _user_info(row, department: str | None = None) -> UserInfo:
+    return UserInfo(id=row.id, name=row.name, role=row.role, has_password=bool(row.password_hash),
+                    department=department or "")
 
 
 def check_name(name: str) -> str:
@@ -81,8 +93,10 @@ class AuthService:
     """Create users, set passwords and roles, and authenticate logins."""
 
     def __init__(self, records: Records, hasher: PasswordHasher | None = None, *,
-                 max_failures: int = MAX_FAILURES, lockout_seconds: float = LOCKOUT_SECONDS):
+                 max_failures: int = MAX_FAILURES, lockout_seconds: float = LOCKOUT_SECONDS,
+                 departments: Departments | None = None):
         self.records = records
+        self.departments = departments  # without it, every user's department reads ""
         self.hasher = hasher or PasswordHasher()
         self.max_failures = max_failures
         self.lockout_seconds = lockout_seconds
@@ -94,10 +108,11 @@ class AuthService:
     # ---- reading -----------------------------------------------------------------------------
     def get_user(self, name: str) -> UserInfo:
         """NotFoundError when there is no such user."""
-        return _info(self.records.get_user(name))
+        return self._info(self.records.get_user(name))
 
     def list_users(self) -> list[UserInfo]:
-        return [_info(u) for u in self.records.list_users()]
+        membership = self.departments.membership() if self.departments else {}
+        return [_user_info(u, membership.get(u.id)) for u in self.records.list_users()]
 
     def count_users(self, *, role: str | None = None) -> int:
         """Users who can log in (have a password), optionally of one role."""
@@ -119,14 +134,14 @@ class AuthService:
         if existing is None:
             self.records.ensure_user(name, role=role)
         row = self.records.update_user(name, role=role, password_hash=self.hasher.hash(password))
-        return _info(row)
+        return self._info(row)
 
     def set_password(self, name: str, password: str) -> UserInfo:
         check_password(password)
         self.records.get_user(name)  # NotFoundError first, before hashing
         row = self.records.update_user(name, password_hash=self.hasher.hash(password))
         self._clear_failures(row.name)
-        return _info(row)
+        return self._info(row)
 
     def set_role(self, name: str, role: str, *, acting: UserInfo | None = None) -> UserInfo:
         """Change a role; the last admin who can log in cannot be demoted."""
@@ -135,7 +150,7 @@ class AuthService:
         if user.role == "admin" and role != "admin" and user.has_password \
                 and self.count_users(role="admin") <= 1:
             raise XuefaError("至少需要保留一名管理员。")
-        return _info(self.records.update_user(user.name, role=role))
+        return self._info(self.records.update_user(user.name, role=role))
 
     def ensure_first_admin(self, name: str, password: str, *, password_file: Path
                            ) -> tuple[str, str | None] | None:
@@ -156,6 +171,9 @@ class AuthService:
             password_file.chmod(0o600)  # before the secret is written, not after
             password_file.write_text(f"{name}\n{generated}\n", encoding="utf-8")
         return name, generated
+
+    def _info(self, row) -> UserInfo:
+        return _user_info(row, self.departments.department_of(row.id) if self.departments else None)
 
     # ---- logging in --------------------------------------------------------------------------
     def authenticate(self, name: str, password: str) -> UserInfo | None:
@@ -181,7 +199,7 @@ class AuthService:
         self._clear_failures(name)
         if self.hasher.check_needs_rehash(stored):
             row = self.records.update_user(name, password_hash=self.hasher.hash(password))
-        return _info(row)
+        return self._info(row)
 
     def gradio_auth(self, username: str, password: str) -> bool:
         """The ``auth=`` callable of gradio's launch(): True lets the login through."""

@@ -13,6 +13,9 @@ from assistant.container import Container
 from assistant.settings import Settings
 from knowledge.errors import XuefaError
 
+# who the admin action log names for changes made from the command line
+CLI_ACTOR = "cli"
+
 
 def container(ctx: click.Context):
     obj = ctx.ensure_object(dict)

@@ -1,9 +1,11 @@
-"""`xuefa users …`: accounts and roles (staff / admin) from the command line."""
+"""`xuefa users …`: accounts, roles (staff / admin) and departments from the command line."""
 from __future__ import annotations
 
 import click
 
-from assistant.cli._common import container, user_errors
+from assistant.accounts.auth_service import UNGROUPED
+from assistant.accounts.departments import check_department_name
+from assistant.cli._common import CLI_ACTOR, container, user_errors
 
 ROLE_CHOICE = click.Choice(["admin", "staff"])
 
@@ -21,13 +23,22 @@ def _password_option(fn):
 @users.command("add")
 @click.argument("name")
 @click.option("--role", type=ROLE_CHOICE, default="staff", show_default=True)
+@click.option("--dept", help="所属科室（不存在则新建）；省略则为未分组")
 @_password_option
 @click.pass_context
 @user_errors
-def users_add(ctx, name, role, password):
+def users_add(ctx, name, role, dept, password):
     """新建用户。"""
-    user = container(ctx).auth.create_user(name, password, role=role)
+    if dept is not None:
+        check_department_name(dept)  # before the user exists, so a bad name leaves nothing behind
+    c = container(ctx)
+    user = c.auth.create_user(name, password, role=role)
     click.echo(f"已创建用户 {user.name}（{role}）。")
+    if dept is not None:
+        change = c.depts.set_department(user.name, dept, actor=CLI_ACTOR, create_missing=True)
+        if change.created_department:
+            click.echo(f"已新建科室 {change.department}。")
+        click.echo(f"{user.name} 的科室：{change.department}。")
 
 
 @users.command("passwd")
@@ -52,12 +63,27 @@ def users_role(ctx, name, role):
     click.echo(f"{user.name} 的角色已改为 {user.role}。")
 
 
+@users.command("dept")
+@click.argument("name")
+@click.argument("department", required=False)
+@click.option("--none", "ungrouped", is_flag=True, help=f"移出科室（归入{UNGROUPED}）")
+@click.pass_context
+@user_errors
+def users_dept(ctx, name, department, ungrouped):
+    """设置用户所属科室（科室须已存在：xuefa depts add）。"""
+    if bool(department) == ungrouped:
+        raise click.UsageError("请给出科室名称，或用 --none 移出科室（二者选一）。")
+    change = container(ctx).depts.set_department(name, None if ungrouped else department, actor=CLI_ACTOR)
+    shown = change.department or UNGROUPED
+    click.echo(f"{change.user} 的科室已改为 {shown}。" if change.changed else f"{change.user} 已在 {shown}，未改动。")
+
+
 @users.command("list")
 @click.pass_context
 @user_errors
 def users_list(ctx):
-    """列出用户与角色。"""
+    """列出用户、角色与科室。"""
     listed = container(ctx).auth.list_users()
     for u in listed:
-        click.echo(f"{u.name}\t{u.role}")
+        click.echo(f"{u.name}\t{u.role}\t{u.department_label}")
     click.echo(f"共 {len(listed)} 个用户。")

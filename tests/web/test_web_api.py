@@ -71,7 +71,14 @@ def test_staff_is_refused_every_admin_endpoint(app, staff, tmp_path):
         "/admin_questions": ("", "all"),
         "/admin_add_question": ("保密法", "1", "越权添加的问题"),
         "/admin_delete_questions": ("1",),
+        "/admin_departments": (),
+        "/admin_add_department": ("越权科",),
+        "/admin_rename_department": ("综合科", "越权科"),
+        "/admin_delete_department": ("综合科", True),
+        "/admin_set_user_dept": (STAFF[0], "越权科"),
     }
+    app.container.depts.set_department(STAFF2[0], "综合科", actor="test", create_missing=True)
+    depts_before = [(d.name, d.members) for d in app.container.depts.list()]
     before = [(d.id, d.status) for d in app.container.store.list_documents()]
     for api, args in calls.items():
         with pytest.raises(AppError, match=DENIED):
@@ -82,6 +89,8 @@ def test_staff_is_refused_every_admin_endpoint(app, staff, tmp_path):
     assert "mallory" not in names and names[STAFF[0]] == "staff"
     assert all(q.question != "越权添加的问题" for q in app.container.question_bank.stored())
     assert app.container.auth.authenticate(*ADMIN) is not None
+    assert [(d.name, d.members) for d in app.container.depts.list()] == depts_before
+    assert app.container.auth.get_user(STAFF[0]).department == ""
 
 
 def test_staff_chat_streams_an_answer_with_verbatim_citation_cards(app, staff):

@@ -185,7 +185,7 @@ TAB_SERVICES = {
     "PracticeTab": ["quiz", "learning", "library", "auth"],
     "ProgressTab": ["learning", "auth"],
     "LibraryTab": ["library", "search", "auth"],
-    "AdminTab": ["library", "ingestion", "questions", "quiz", "auth"],
+    "AdminTab": ["library", "ingestion", "questions", "quiz", "auth", "depts"],
 }
 
 
@@ -226,5 +226,6 @@ def test_each_tab_is_built_from_only_the_services_it_declares(tmp_path):
     assert "data-article-id" in LibraryTab(**only("LibraryTab")).search_articles("网络运营者", "全部", boss)
     admin = AdminTab(**only("AdminTab"), uploads_dir=tmp_path / "uploads", embed_in_background=False,
                      llm_model=None)
-    status, users, docs, _ = admin.initial(boss)
-    assert "已向量化" in status and ["boss", "管理员"] in users and docs[0][0] == "中华人民共和国网络安全法"
+    status, users, docs, _, depts, _ = admin.initial(boss)
+    assert "已向量化" in status and ["boss", "管理员", "未分组"] in users and docs[0][0] == "中华人民共和国网络安全法"
+    assert depts == [["未分组", 1]]

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from assistant.web.admin.departments import DepartmentsSection
 from assistant.web.admin.documents import DocumentsSection
 from assistant.web.admin.exam_paper import ExamPaperSection
 from assistant.web.admin.index_status import IndexStatusSection
@@ -19,7 +20,7 @@ class AdminTab:
     """Settings values: ``uploads_dir`` keeps uploaded files, ``embed_in_background`` lets an
     import start the background embedding, ``llm_model`` is None when no LLM is configured."""
 
-    def __init__(self, library, ingestion, questions, quiz, auth, *, uploads_dir: Path,
+    def __init__(self, library, ingestion, questions, quiz, auth, depts, *, uploads_dir: Path,
                  embed_in_background: bool, llm_model: str | None):
         self.auth = auth
         self.status = IndexStatusSection(library, auth, llm_model=llm_model,
@@ -29,7 +30,8 @@ class AdminTab:
         self.statutes = StatutesSection(ingestion, auth, self.status)
         self.question_bank = QuestionBankSection(questions, auth)
         self.paper = ExamPaperSection(quiz, library, auth)
-        self.users = UsersSection(auth)
+        self.users = UsersSection(auth, depts)
+        self.departments = DepartmentsSection(depts, auth)
 
     def build(self, demo: gr.Blocks, timer: gr.Timer) -> list:
         """Build the tab; returns the components to refresh when an admin opens the app."""
@@ -39,8 +41,11 @@ class AdminTab:
         self.statutes.build()
         self.question_bank.build()
         laws = self.paper.build()
-        users = self.users.build()
-        return [status, users, docs, laws]
+        users, user_dept = self.users.build()
+        dept_table, dept_changes = self.departments.build()
+        for event in dept_changes:  # a renamed or deleted department shows in the user table too
+            event.then(self.users.refresh, None, [users, user_dept], api_visibility="private")
+        return [status, users, docs, laws, dept_table, user_dept]
 
     # ---- what an admin sees on opening the app ----------------------------------------------
     def on_load(self, demo: gr.Blocks, outputs: list) -> None:
@@ -48,9 +53,10 @@ class AdminTab:
 
     @ui_errors
     def initial(self, request: gr.Request):
-        """Admins: status, users, documents. Anyone else: nothing (no data, no error toast)."""
+        """Admins: status, users, documents, departments. Anyone else: nothing (no data, no error toast)."""
         user = current_user(self.auth, request)
         if user.role != "admin":
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return (gr.skip(),) * 6
         return (self.status.status_html(), self.users.list_users(request),
-                self.documents.list_documents("", False, request), self.paper.law_choices())
+                self.documents.list_documents("", False, request), self.paper.law_choices(),
+                self.departments.list_departments(request), self.users.department_choices(request))

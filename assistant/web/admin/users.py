@@ -1,55 +1,87 @@
-"""管理 › 用户与角色: create users, change roles (the last admin stays), reset passwords."""
+"""管理 › 用户与角色: create users, change roles (the last admin stays), reset passwords, and
+put users in departments (or back in 未分组)."""
 from __future__ import annotations
 
 import gradio as gr
 
-from assistant.web.common import ROLE_NAMES, admin_user, ui_errors
+from assistant.accounts.auth_service import UNGROUPED
+from assistant.web.common import ROLE_NAMES, admin_user, esc, ui_errors
 
-USER_HEADERS = ["用户名", "角色"]
+USER_HEADERS = ["用户名", "角色", "科室"]
 
 
 class UsersSection:
-    def __init__(self, auth):
+    def __init__(self, auth, depts):
         self.auth = auth
+        self.depts = depts
         self.table: gr.Dataframe | None = None
+        self.dept_choice: gr.Dropdown | None = None
 
     @ui_errors
     def list_users(self, request: gr.Request):
         admin_user(self.auth, request)
-        return [[u.name, ROLE_NAMES.get(u.role, u.role)] for u in self.auth.list_users()]
+        return [[u.name, ROLE_NAMES.get(u.role, u.role), u.department_label] for u in self.auth.list_users()]
+
+    @ui_errors
+    def department_choices(self, request: gr.Request) -> gr.Dropdown:
+        """The department dropdown with the departments as they are now (they change in another section)."""
+        admin_user(self.auth, request)
+        return gr.Dropdown(choices=[UNGROUPED, *(d.name for d in self.depts.list())])
+
+    @ui_errors
+    def refresh(self, request: gr.Request):
+        """The table and the department dropdown, after departments were added, renamed or deleted."""
+        return self.list_users(request), self.department_choices(request)
 
     @ui_errors
     def add_user(self, name: str, role: str, password: str, request: gr.Request):
         admin_user(self.auth, request)
         user = self.auth.create_user((name or "").strip(), password or "", role=role)
-        return f"已创建用户 {user.name}（{ROLE_NAMES.get(user.role, user.role)}）。", self.list_users(request), ""
+        return (f"已创建用户 {esc(user.name)}（{ROLE_NAMES.get(user.role, user.role)}）。",
+                self.list_users(request), "")
 
     @ui_errors
     def set_role(self, name: str, role: str, request: gr.Request):
         me = admin_user(self.auth, request)
         user = self.auth.set_role((name or "").strip(), role, acting=me)
-        return f"{user.name} 的角色已改为{ROLE_NAMES.get(user.role, user.role)}。", self.list_users(request)
+        return f"{esc(user.name)} 的角色已改为{ROLE_NAMES.get(user.role, user.role)}。", self.list_users(request)
+
+    @ui_errors
+    def set_department(self, name: str, department: str, request: gr.Request):
+        me = admin_user(self.auth, request)
+        change = self.depts.set_department((name or "").strip(), department, actor=me.name)
+        shown = esc(change.department or UNGROUPED)
+        msg = f"{esc(change.user)} 的科室已改为 {shown}。" if change.changed else f"{esc(change.user)} 已在 {shown}。"
+        return msg, self.list_users(request)
 
     @ui_errors
     def reset_password(self, name: str, password: str, request: gr.Request):
         admin_user(self.auth, request)
         user = self.auth.set_password((name or "").strip(), password or "")
-        return f"已重设 {user.name} 的密码。", ""
+        return f"已重设 {esc(user.name)} 的密码。", ""
 
-    def build(self) -> gr.Dataframe:
+    def build(self) -> tuple[gr.Dataframe, gr.Dropdown]:
+        """Returns the user table and the department dropdown (refreshed when departments change)."""
         with gr.Accordion("用户与角色", open=False):
             users = gr.Dataframe(headers=USER_HEADERS, interactive=False, label="用户", elem_id="admin-users")
             with gr.Row():
-                uname = gr.Textbox(label="用户名")
+                uname = gr.Textbox(label="用户名", elem_id="user-name")
                 urole = gr.Radio([("工作人员", "staff"), ("管理员", "admin")], value="staff", label="角色")
                 upass = gr.Textbox(label="密码（至少 8 位）", type="password")
             with gr.Row():
                 add_btn = gr.Button("新建用户", variant="primary")
                 role_btn = gr.Button("修改角色")
                 pass_btn = gr.Button("重设密码")
-            user_msg = gr.Markdown()
+            with gr.Row():
+                # custom values allowed: the server checks the department, and choices made
+                # after the page loaded must not be refused by the component
+                udept = gr.Dropdown([UNGROUPED], value=UNGROUPED, label="科室", allow_custom_value=True,
+                                    elem_id="user-dept", scale=3)
+                dept_btn = gr.Button("设置科室", elem_id="user-dept-set", scale=1)
+            user_msg = gr.Markdown(elem_id="user-msg")
         add_btn.click(self.add_user, [uname, urole, upass], [user_msg, users, upass], api_name="admin_add_user")
         role_btn.click(self.set_role, [uname, urole], [user_msg, users], api_name="admin_set_role")
+        dept_btn.click(self.set_department, [uname, udept], [user_msg, users], api_name="admin_set_user_dept")
         pass_btn.click(self.reset_password, [uname, upass], [user_msg, upass], api_name="admin_reset_password")
-        self.table = users
-        return users
+        self.table, self.dept_choice = users, udept
+        return users, udept
