@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from assistant.accounts.auth_service import AuthService
     from assistant.accounts.departments import DepartmentService
     from assistant.answer.answer_service import AnswerService
-    from assistant.exams.exam_service import ExamService
     from assistant.answer.conversations import ConversationStore
+    from assistant.exams.exam_service import ExamService
     from assistant.learning.learning_service import LearningService
     from assistant.library.ingestion_service import IngestionService
     from assistant.library.library_service import LibraryService

@@ -1,1 +1,2 @@
-"""Office exams (学法考试): set by admins for everyone, departments or people; taken on the server's clock; results for the office."""
+"""Office exams (学法考试): set by admins for everyone, departments or people; taken on the
+server's clock; results for the office."""
