@@ -122,13 +122,12 @@ class PersonResult:
     auto_submitted: bool = False
 
 
-@dataclass
-class DepartmentResult:
-    department: str
+class _Rates:
+    """Participation (submitted / assigned) and pass rate (passed / submitted)."""
+
     assigned: int
     submitted: int
     passed: int
-    mean_score: float | None
 
     @property
     def participation(self) -> float:
@@ -137,6 +136,15 @@ class DepartmentResult:
     @property
     def pass_rate(self) -> float:
         return self.passed / self.submitted if self.submitted else 0.0
+
+
+@dataclass
+class DepartmentResult(_Rates):
+    department: str
+    assigned: int
+    submitted: int
+    passed: int
+    mean_score: float | None
 
 
 @dataclass
@@ -171,7 +179,7 @@ class MissedArticle:
 
 
 @dataclass
-class ExamReport:
+class ExamReport(_Rates):
     """The admin's view of one exam."""
 
     exam_id: int
@@ -199,14 +207,6 @@ class ExamReport:
     @property
     def passed(self) -> int:
         return sum(bool(p.passed) for p in self.people)
-
-    @property
-    def participation(self) -> float:
-        return self.submitted / self.assigned if self.assigned else 0.0
-
-    @property
-    def pass_rate(self) -> float:
-        return self.passed / self.submitted if self.submitted else 0.0
 
     def score_bands(self) -> list[tuple[str, int]]:
         """Submitted scores in bands of a tenth of the total (the distribution plot)."""

@@ -3,38 +3,23 @@ rename and delete (members go back to none), idempotent membership that holds wh
 writers race, and a database made before departments existed."""
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, inspect, select
+from sqlalchemy import func, inspect, select
 
 from knowledge.errors import NotFoundError, XuefaError
 from knowledge.store.departments import DepartmentMember, Departments
-from knowledge.store.records import Base, Records
+from knowledge.store.records import Records
 
-# .ci/run starts a local PostgreSQL server and sets this; elsewhere the PostgreSQL runs skip.
-PG_URL = os.environ.get("XUEFA_TEST_POSTGRES_URL")
 DATA = Path(__file__).parent / "data"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path):
-    """The same tests against SQLite (default) and a real PostgreSQL server."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'records.db'}"
-        return
-    if not PG_URL:
-        pytest.skip("XUEFA_TEST_POSTGRES_URL not set (.ci/run starts PostgreSQL and sets it)")
-    engine = create_engine(PG_URL)
-    Base.metadata.drop_all(engine)  # a clean schema for every test
-    engine.dispose()
-    yield PG_URL
-    engine = create_engine(PG_URL)
-    Base.metadata.drop_all(engine)
-    engine.dispose()
+@pytest.fixture
+def url(records_url):
+    return records_url
 
 
 @pytest.fixture

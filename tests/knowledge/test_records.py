@@ -3,10 +3,8 @@ records survive a restart; the schema is portable to PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
-from sqlalchemy import create_engine
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.schema import CreateIndex, CreateTable
@@ -20,25 +18,11 @@ from quiz_fixtures import UTC
 T0 = dt.datetime(2024, 5, 6, 9, 0, tzinfo=UTC)
 
 
-# .ci/run starts a local PostgreSQL server and sets this; elsewhere the PostgreSQL runs skip.
-PG_URL = os.environ.get("XUEFA_TEST_POSTGRES_URL")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path):
-    """The same tests against SQLite (default) and a real PostgreSQL server."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'sub' / 'records.db'}"
-        return
-    if not PG_URL:
-        pytest.skip("XUEFA_TEST_POSTGRES_URL not set (.ci/run starts PostgreSQL and sets it)")
-    engine = create_engine(PG_URL)
-    Base.metadata.drop_all(engine)  # a clean schema for every test
-    engine.dispose()
-    yield PG_URL
-    engine = create_engine(PG_URL)
-    Base.metadata.drop_all(engine)
-    engine.dispose()
+@pytest.fixture
+def url(records_url):
+    return records_url
 
 
 @pytest.fixture(scope="module")
