@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     select,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -96,12 +97,15 @@ class OfficeExams:
             return list(s.scalars(select(OfficeExam).order_by(OfficeExam.opens_at.desc(), OfficeExam.id.desc())))
 
     def close_now(self, exam_id: int, at: dt.datetime) -> OfficeExam:
-        """End an exam early (the window closes at ``at``)."""
+        """End an exam early: the window and every running attempt's time end at ``at``."""
         with self.records.session() as s:
             exam = s.get(OfficeExam, exam_id)
             if exam is None:
                 raise NotFoundError(f"没有这场考试：{exam_id}")
             exam.closes_at = min(exam.closes_at, at)
+            running = select(ExamSitting.exam_id).where(ExamSitting.office_exam_id == exam_id)
+            s.execute(update(Exam).where(Exam.id.in_(running), Exam.submitted_at.is_(None), Exam.deadline > at)
+                      .values(deadline=at))
             return exam
 
     # ---- sittings -------------------------------------------------------------------------

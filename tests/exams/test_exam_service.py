@@ -82,6 +82,18 @@ def test_the_deadline_is_capped_by_the_close(service, users, clock):
         service.start(users["乙"], exam.id)
 
 
+def test_closing_early_ends_running_attempts_with_what_was_answered(service, users, clock):
+    exam = service.create(spec(), "admin")
+    mock = answer_all(service, users["甲"], exam.id, right=3)
+    clock.advance(minutes=2)
+    service.close(exam.id, "admin")
+    row = service.records.get_exam(mock.exam_id)
+    assert row.submitted_at == clock.now and row.score == 30 and row.auto_submitted
+    with pytest.raises(XuefaError, match="截止"):
+        service.start(users["乙"], exam.id)
+    assert AuditLog(service.records).recent(action="exam.close")[0].actor == "admin"
+
+
 def test_the_server_submits_what_was_answered_when_time_runs_out(service, users, clock):
     exam = service.create(spec(), "admin")
     mock = answer_all(service, users["甲"], exam.id, right=10)
@@ -91,10 +103,13 @@ def test_the_server_submits_what_was_answered_when_time_runs_out(service, users,
     assert row.auto_submitted and row.score == 100 and row.submitted_at == mock.deadline
 
 
-def test_per_person_papers_and_shuffled_options_are_recorded_and_grade_right(service, users):
+def test_per_person_papers_and_shuffled_options_are_recorded_and_grade_right(service, users, quiz_store):
     exam = service.create(spec(per_person=True), "admin")
     a, b = service.start(users["甲"], exam.id), service.start(users["乙"], exam.id)
     assert [q.id for q in a.questions] != [q.id for q in b.questions]
+    checker = QualityChecker(quiz_store)
+    for paper in (a.questions, b.questions):
+        assert len({base_id(q) for q in paper}) == len(paper) and all(checker.check(q).passed for q in paper)
     sittings = service.exams.sittings(exam.id)
     assert all(s.seed is not None for s in sittings) and len({s.seed for s in sittings}) == 2
     for q in a.questions:
