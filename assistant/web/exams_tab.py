@@ -246,7 +246,8 @@ class ExamsTab:
         with gr.Group(visible=True) as listing:
             mine = gr.HTML(elem_id="myexam-list")
             with gr.Row():
-                pick = gr.Dropdown(label="选择考试", choices=[], elem_id="myexam-pick", scale=3)
+                pick = gr.Dropdown(label="选择考试", choices=[], allow_custom_value=True, elem_id="myexam-pick",
+                                   scale=3)
                 start = gr.Button("开始 / 继续作答", variant="primary", elem_id="myexam-start", scale=1)
             refresh = gr.Button("刷新", size="sm", elem_id="myexam-refresh")
         with gr.Group(visible=False) as page:

@@ -74,11 +74,14 @@ class ExamsSection:
 
     @ui_errors
     def create_exam(self, title, laws, chapters, doc_types, minutes, pass_mark, opens, closes, attempts, retake,
-                    per_person, shuffle, after_close, who, dept_names, user_names, *numbers, request: gr.Request):
+                    per_person, shuffle, after_close, who, dept_names, user_names, n1, p1, n2, p2, n3, p3, n4, p4,
+                    request: gr.Request):
+        # counts and points per type in QTYPES order: 单选, 多选, 判断, 填空
+        numbers = [n1, p1, n2, p2, n3, p3, n4, p4]
         me = admin_user(self.auth, request)
         if not (title or "").strip():
             raise XuefaError("请填写考试名称。")
-        blueprint = self._blueprint(laws, chapters, doc_types, list(numbers), shuffle)
+        blueprint = self._blueprint(laws, chapters, doc_types, numbers, shuffle)
         spec = ExamSpec(title=title.strip(), blueprint=blueprint,
                         audience=self._audience(who, dept_names, user_names), opens_at=self._time(opens, "开始时间"),
                         closes_at=self._time(closes, "截止时间"), minutes=float(minutes or 60),
@@ -236,7 +239,7 @@ class ExamsSection:
     def _build_results(self) -> gr.Dropdown:
         gr.Markdown("#### 考试结果")
         with gr.Row():
-            pick = gr.Dropdown(label="选择考试", choices=[], elem_id="exam-pick", scale=4)
+            pick = gr.Dropdown(label="选择考试", choices=[], allow_custom_value=True, elem_id="exam-pick", scale=4)
             show = gr.Button("查看结果", variant="primary", elem_id="exam-show", scale=1)
             refresh = gr.Button("刷新列表", size="sm", elem_id="exam-refresh", scale=0, min_width=90)
         summary = gr.HTML(elem_id="exam-summary")
