@@ -60,6 +60,8 @@ def answer_widgets(q, response) -> tuple[gr.Radio, gr.CheckboxGroup, gr.Textbox]
     """The radio (单选/判断), checkboxes (多选) and text box (填空) for ``q``, one visible."""
     opts = [(f"{L}. {o}", L) for L, o in zip(q.letters, q.options)]
     single = q.qtype in ("单选", "判断")
+    if single and isinstance(response, list):  # a saved 单选 answer is kept as ["B"]; the radio wants "B"
+        response = response[0] if response else None
     return (
         gr.Radio(choices=TRUE_FALSE if q.qtype == "判断" else opts, value=response if single else None,
                  visible=single, interactive=True, label="选择一个答案"),

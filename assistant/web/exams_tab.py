@@ -169,7 +169,7 @@ class ExamsTab:
             return
         q = mock.questions[pos]
         response = response_for(q.qtype, choice, choices, blank)
-        if response is not None and response != mock.responses.get(pos):
+        if response is not None and q.normalize_response(response) != mock.responses.get(pos):
             self.exams.answer(user, int(state["exam"]), q.id, response)
 
     def _checked(self, state) -> dict:
@@ -233,7 +233,7 @@ class ExamsTab:
             return {self.view.timer: gr.Timer(active=False)}
         if self.exams.current(user, int(state["exam"])) is None:
             return self._finished(user, int(state["exam"]))
-        return {}
+        return {self.view.state: gr.skip()}  # an empty dict would read as no outputs at all
 
     @ui_errors
     def back(self, request: gr.Request):

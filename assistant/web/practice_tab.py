@@ -289,7 +289,7 @@ class PracticeTab:
         mock = self._exam(user, state)
         if mock.submitted:
             return self._exam_result(mock)
-        return {}
+        return {self.view.state: gr.skip()}  # an empty dict would read as no outputs at all
 
     def _exam_result(self, mock):
         return self._finished_view(result_html(mock.result or mock.submit()))
