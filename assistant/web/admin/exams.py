@@ -153,7 +153,9 @@ class ExamsSection:
             raise XuefaError("请先选择一场考试。")
         exam, report = self.exams.get(int(exam_id)), self.exams.report(int(exam_id))
         bands, depts, questions = self._tables(report)
-        return self._summary_html(exam, report), bands, depts, questions, self._missed_html(report)
+        order = list(bands["分数段"])  # low to high, not alphabetical
+        return (self._summary_html(exam, report), gr.BarPlot(value=bands, sort=order), depts, questions,
+                self._missed_html(report))
 
     def _out_dir(self) -> Path:
         return Path(tempfile.mkdtemp(prefix="xuefa-exam-"))
@@ -248,7 +250,8 @@ class ExamsSection:
                                x_label_angle=0, height=260)
             depts = gr.Dataframe(headers=DEPT_HEADERS, interactive=False, label="各科室", elem_id="exam-depts-table")
         questions = gr.Dataframe(headers=QUESTION_HEADERS, interactive=False, label="各题正确率",
-                                 elem_id="exam-questions", max_height=320, wrap=True)
+                                 elem_id="exam-questions", max_height=320, wrap=True,
+                                 column_widths=["6%", "7%", "42%", "21%", "8%", "8%", "8%"])
         missed = gr.HTML(elem_id="exam-missed", js_on_load=render.CARD_CLICK_JS)
         with gr.Row():
             xlsx = gr.Button("导出成绩（.xlsx）", elem_id="exam-export-xlsx")
