@@ -21,8 +21,8 @@ from web_harness import ADMIN, running_app
 By = pytest.importorskip("selenium.webdriver.common.by").By
 Keys = pytest.importorskip("selenium.webdriver.common.keys").Keys
 
-DEPT, TITLE, PASSWORD = "法规科", "网安法知识测验（浏览器）", "exam-pass-123"
-PASSER, FAILER, ABSENT, OUTSIDER = "wang", "zhao", "sun", "zhou"
+DEPT, TITLE, PASSWORD = "考务科", "网安法知识测验（浏览器）", "exam-pass-123"
+PASSER, FAILER, ABSENT, OUTSIDER = "exam-pass", "exam-fail", "exam-absent", "exam-outside"
 COUNTS = {0: 3, 1: 1, 2: 2, 3: 0}  # 单选, 多选, 判断, 填空: 3×2 + 1×3 + 2×2 = 13 points
 
 
