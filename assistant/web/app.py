@@ -16,6 +16,7 @@ import gradio as gr
 from assistant.web.admin import AdminTab
 from assistant.web.chat_tab import ChatTab
 from assistant.web.common import CSS, ROLE_NAMES, current_user, esc, theme, ui_errors
+from assistant.web.exams_tab import ExamsTab
 from assistant.web.library_tab import LibraryTab
 from assistant.web.practice_tab import PracticeTab
 from assistant.web.progress_tab import ProgressTab
@@ -33,9 +34,9 @@ LOGOUT_JS = "() => { window.location.href = (window.gradio_config?.root || '') +
 def _admin(s: Services) -> AdminTab:
     """The admin tab, with the settings values it shows or acts on."""
     settings = s.settings
-    return AdminTab(s.library, s.ingestion, s.questions, s.quiz, s.auth, s.depts, uploads_dir=settings.home / "uploads",
-                    embed_in_background=settings.embed_in_background,
-                    llm_model=settings.llm_model if settings.llm_configured else None)
+    return AdminTab(s.library, s.ingestion, s.questions, s.quiz, s.auth, s.depts, s.exams,
+                    uploads_dir=settings.home / "uploads", embed_in_background=settings.embed_in_background,
+                    llm_model=settings.llm_model if settings.llm_configured else None, tz=settings.tz)
 
 
 def build_app(s: Services) -> gr.Blocks:
@@ -43,6 +44,7 @@ def build_app(s: Services) -> gr.Blocks:
     chat = ChatTab(s.answerer, s.conversations, s.questions, s.library, s.auth)
     practice, progress = PracticeTab(s.quiz, s.learning, s.library, s.auth), ProgressTab(s.learning, s.auth)
     library, admin = LibraryTab(s.library, s.search, s.auth), _admin(s)
+    exams = ExamsTab(s.exams, s.library, s.auth, tz=s.settings.tz)
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         with gr.Row(elem_id="xf-header", equal_height=True):
@@ -55,6 +57,8 @@ def build_app(s: Services) -> gr.Blocks:
         with gr.Tabs(selected="chat", elem_id="xf-tabs") as tabs:
             with gr.Tab("问答", id="chat", elem_id="tab-chat"):
                 chat_view = chat.build()
+            with gr.Tab("考试", id="exams", elem_id="tab-exams"):
+                exams.build()
             with gr.Tab("练习 / 模拟考试", id="practice", elem_id="tab-practice"):
                 practice.build()
             with gr.Tab("错题本与进度", id="progress", elem_id="tab-progress") as progress_tab:
@@ -73,6 +77,8 @@ def build_app(s: Services) -> gr.Blocks:
 
         chat_view.cards.select(open_card, None, open_outputs, api_visibility="undocumented")
         practice.link_cards(open_card, open_outputs)
+        admin.exams.missed.select(open_card, None, open_outputs, api_visibility="undocumented")
+        exams.link_cards(open_card, open_outputs)
         progress_tab.select(progress.refresh, None, progress.outputs, api_visibility="undocumented")
         library.refresh_on(library_tab)
 
@@ -87,6 +93,7 @@ def build_app(s: Services) -> gr.Blocks:
         demo.load(on_load, None, [whoami, admin_tab, admin_timer], api_visibility="undocumented")
         chat.on_load(demo)
         practice.on_load(demo)
+        exams.on_load(demo)
         library.on_load(demo)
         admin.on_load(demo, admin_outputs)
         logout.click(None, js=LOGOUT_JS)

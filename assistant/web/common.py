@@ -151,6 +151,8 @@ CSS = """
 .xf-stat b { display: block; font-size: 1.4rem; }
 .xf-progressbar { height: 8px; background: var(--background-fill-secondary); border-radius: 4px; overflow: hidden; }
 .xf-progressbar > div { height: 100%; background: var(--color-accent); }
+#exam-progress { padding: .2em .8em; }
+.xf-myexam .xf-card-head { font-size: 1.02rem; }
 @media (max-width: 720px) {
   .gradio-container { padding: 4px !important; }
   #xf-header h1 { font-size: 1.1rem; }

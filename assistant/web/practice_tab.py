@@ -10,7 +10,6 @@ is reloaded from the records database on every call and checked to belong to the
 """
 from __future__ import annotations
 
-import datetime as dt
 import time
 from dataclasses import dataclass, field
 
@@ -19,24 +18,20 @@ import gradio as gr
 from assistant.quiz.types import QTYPES, QuizScope
 from assistant.web import render
 from assistant.web.common import current_user, esc, paragraphs_html, ui_errors
+from assistant.web.exam_page import (
+    COUNTDOWN_JS,
+    answer_widgets,
+    article_item,
+    clock_html,
+    question_html,
+    response_for,
+    result_html,
+    shown_response,
+)
 from knowledge.errors import XuefaError
 
 MODE_PRACTICE, MODE_EXAM = "练习（逐题反馈）", "模拟考试（计时，交卷后评分）"
-TRUE_FALSE = [("A. 正确", "正确"), ("B. 错误", "错误")]
 SESSION_NAMES = {"practice": "练习", "review": "到期复习", "wrong": "错题重做", "exam": "模拟考试"}
-
-# client-side countdown; the server enforces the deadline whatever the page shows
-COUNTDOWN_JS = """
-const tick = () => {
-  const el = element.querySelector('[data-deadline]');
-  if (!el) return;
-  const left = Math.max(0, Math.floor((Date.parse(el.dataset.deadline) - Date.now()) / 1000));
-  const m = Math.floor(left / 60), s = left % 60;
-  el.textContent = `剩余时间 ${m} 分 ${String(s).padStart(2, '0')} 秒` + (left === 0 ? '（已到时，正在交卷）' : '');
-};
-setInterval(tick, 1000);
-watch('value', tick); tick();
-"""
 
 
 @dataclass
@@ -67,22 +62,6 @@ class PracticeView:
         return [self.setup, self.run, self.clock, self.progress, self.question, self.choice, self.choices,
                 self.blank, self.submit, self.skip, self.feedback, self.next, self.prev, self.forward,
                 self.hand_in, self.finish, self.result, self.state, self.timer]
-
-
-def response_for(qtype: str, choice, choices, blank):
-    if qtype in ("单选", "判断"):
-        return choice or None
-    if qtype == "多选":
-        return list(choices or []) or None
-    return (blank or "").strip() or None
-
-
-def shown_response(q, response) -> str:
-    if response in (None, "", []):
-        return "（未作答）"
-    if isinstance(response, list):
-        return "、".join(map(str, response))
-    return str(response)
 
 
 class PracticeTab:
@@ -177,13 +156,7 @@ class PracticeTab:
         }
 
     def _article_item(self, article_id: int, law: str, label: str, text: str) -> dict:
-        try:
-            art, doc = self.library.article_by_id(article_id)
-            return {"law": doc.title, "article": art.label, "path": art.path, "text": art.text,
-                    "status": doc.status_on(), "effective_date": doc.effective_date, "article_id": art.id,
-                    "kind": "出处"}
-        except XuefaError:  # the article left the knowledge base: show what the question kept
-            return {"law": law, "article": label, "path": [], "text": text, "status": "已删除", "kind": "出处"}
+        return article_item(self.library, article_id, law, label, text)
 
     @ui_errors
     def next_question(self, state: dict, request: gr.Request):
@@ -225,22 +198,8 @@ class PracticeTab:
 
     def _question_widgets(self, q, response, *, number: int, total: int) -> dict:
         v = self.view
-        stem = esc(q.stem).replace("（　　）", '<span class="xf-blank">（　　）</span>')
-        html = (f'<div class="xf-question"><span class="xf-badge xf-info">{esc(q.qtype)}</span>'
-                f'<b> 第 {number} 题 / 共 {total} 题</b><p>{stem}</p></div>')
-        letters = q.letters
-        opts = [(f"{L}. {o}", L) for L, o in zip(letters, q.options)]
-        single = q.qtype in ("单选", "判断")
-        radio_choices = TRUE_FALSE if q.qtype == "判断" else opts
-        return {
-            v.question: html,
-            v.choice: gr.Radio(choices=radio_choices, value=response if single else None, visible=single,
-                               interactive=True, label="选择一个答案"),
-            v.choices: gr.CheckboxGroup(choices=opts, value=list(response or []) if q.qtype == "多选" else [],
-                                        visible=q.qtype == "多选", interactive=True, label="选择所有正确答案"),
-            v.blank: gr.Textbox(value=response if q.qtype == "填空" and response else "", visible=q.qtype == "填空",
-                                interactive=True, label="填写括号中的内容"),
-        }
+        radio, boxes, text = answer_widgets(q, response)
+        return {v.question: question_html(q, number, total), v.choice: radio, v.choices: boxes, v.blank: text}
 
     def _practice_done(self, session, state, early: bool = False):
         summary = session.finish() if early or not session.finished else session.summary
@@ -276,11 +235,10 @@ class PracticeTab:
         state = {**state, "pos": pos}
         q = mock.questions[pos]
         answered = len([p for p, r in mock.responses.items() if r not in (None, "", [])])
-        deadline = mock.deadline.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
         updates = self._question_widgets(q, mock.responses.get(pos), number=pos + 1, total=len(mock.questions))
         updates.update({
             v.setup: gr.Group(visible=False), v.run: gr.Group(visible=True),
-            v.clock: gr.HTML(f'<div class="xf-notice xf-info" data-deadline="{deadline}">剩余时间</div>', visible=True),
+            v.clock: gr.HTML(clock_html(mock.deadline), visible=True),
             v.progress: (f"**模拟考试**　已作答 {answered} / {len(mock.questions)} 题　"
                          f"满分 {mock.exam.total_points:g}，{mock.exam.pass_mark:g} 分及格"
                          + (f"\n\n{note}" if note else "")),
@@ -331,35 +289,10 @@ class PracticeTab:
         mock = self._exam(user, state)
         if mock.submitted:
             return self._exam_result(mock)
-        return {}
+        return {self.view.state: gr.skip()}  # an empty dict would read as no outputs at all
 
     def _exam_result(self, mock):
-        result = mock.result or mock.submit()
-        used = int(result.time_used.total_seconds())
-        verdict = ('<span class="xf-badge xf-ok">合格</span>' if result.passed
-                   else '<span class="xf-badge xf-bad">未合格</span>')
-        by_type = "　".join(f"{t} {c}/{n}" for t, (c, n) in result.by_type.items())
-        wrong = [it for it in result.items if not it.correct]
-        rows = []
-        for it in result.items:
-            q = it.question
-            mark = "✓" if it.correct else "✗"
-            cls = "xf-feedback-ok" if it.correct else "xf-feedback-bad"
-            rows.append(
-                f'<div class="xf-feedback {cls} xf-card" data-index="{it.position}" data-article-id="{q.article_id}">'
-                f'<span class="xf-open">查看条文 ›</span><b>{mark} 第 {it.position + 1} 题（{esc(q.qtype)}）</b>'
-                f'<p>{esc(q.stem)}</p>'
-                + "".join(f"<div>{L}. {esc(o)}</div>" for L, o in zip(q.letters, q.options))
-                + f'<p>正确答案：<b>{esc(q.answer_text)}</b>　你的答案：{esc(shown_response(q, it.response))}'
-                f'　得分：{it.points:g}</p><p class="xf-meta">{esc(q.explanation)}</p></div>')
-        html = (f'<div class="xf-feedback"><div class="xf-score">{result.score:g} 分 {verdict}</div>'
-                f'<p>满分 {result.total_points:g}，{result.pass_mark:g} 分及格；'
-                f'答对 {result.correct} / {result.total} 题'
-                f'（{by_type}）；用时 {used // 60} 分 {used % 60} 秒'
-                + ("（到时自动交卷）" if result.auto_submitted else "") + "。</p>"
-                + (f"<p>答错和未作答的 {len(wrong)} 题已加入错题本，到期复习会出新的变式题。</p>" if wrong else "")
-                + '</div><h4>逐题回顾</h4><div class="xf-cards">' + "".join(rows) + "</div>")
-        return self._finished_view(html)
+        return self._finished_view(result_html(mock.result or mock.submit()))
 
     # ---- layout ------------------------------------------------------------------------------
     @ui_errors

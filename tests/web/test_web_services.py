@@ -185,8 +185,10 @@ TAB_SERVICES = {
     "PracticeTab": ["quiz", "learning", "library", "auth"],
     "ProgressTab": ["learning", "auth"],
     "LibraryTab": ["library", "search", "auth"],
-    "AdminTab": ["library", "ingestion", "questions", "quiz", "auth", "depts"],
+    "AdminTab": ["library", "ingestion", "questions", "quiz", "auth", "depts", "exams"],
+    "ExamsTab": ["exams", "library", "auth"],
 }
+SETTINGS_VALUES = {"AdminTab": ["uploads_dir", "embed_in_background", "llm_model", "tz"], "ExamsTab": ["tz"]}
 
 
 def test_each_tab_is_built_from_only_the_services_it_declares(tmp_path):
@@ -197,18 +199,19 @@ def test_each_tab_is_built_from_only_the_services_it_declares(tmp_path):
     from assistant.settings import Settings
     from assistant.web.admin import AdminTab
     from assistant.web.chat_tab import ChatTab
+    from assistant.web.exams_tab import ExamsTab
     from assistant.web.library_tab import LibraryTab
     from assistant.web.practice_tab import PracticeTab
     from assistant.web.progress_tab import ProgressTab
 
-    tabs = {cls.__name__: cls for cls in (ChatTab, PracticeTab, ProgressTab, LibraryTab, AdminTab)}
+    tabs = {cls.__name__: cls for cls in (ChatTab, PracticeTab, ProgressTab, LibraryTab, AdminTab, ExamsTab)}
     members = {f.name for f in dataclasses.fields(Services)}
     for name, wanted in TAB_SERVICES.items():
         params = inspect.signature(tabs[name]).parameters.values()
         assert [p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD] == wanted
         assert set(wanted) <= members
         settings_values = [p.name for p in params if p.kind is p.KEYWORD_ONLY]
-        assert settings_values == ([] if name != "AdminTab" else ["uploads_dir", "embed_in_background", "llm_model"])
+        assert settings_values == SETTINGS_VALUES.get(name, [])
 
     c = Container(Settings(home=tmp_path / "home", embedder="fake", _env_file=None))
     c.ingestion.import_statutes(names=["网络安全法"])
@@ -225,7 +228,7 @@ def test_each_tab_is_built_from_only_the_services_it_declares(tmp_path):
     assert ProgressTab(**only("ProgressTab")).refresh(boss)
     assert "data-article-id" in LibraryTab(**only("LibraryTab")).search_articles("网络运营者", "全部", boss)
     admin = AdminTab(**only("AdminTab"), uploads_dir=tmp_path / "uploads", embed_in_background=False,
-                     llm_model=None)
-    status, users, docs, _, depts, _ = admin.initial(boss)
+                     llm_model=None, tz=c.settings.tz)
+    status, users, docs, _, depts, *_ = admin.initial(boss)
     assert "已向量化" in status and ["boss", "管理员", "未分组"] in users and docs[0][0] == "中华人民共和国网络安全法"
     assert depts == [["未分组", 1]]

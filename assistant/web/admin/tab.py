@@ -8,6 +8,7 @@ import gradio as gr
 from assistant.web.admin.departments import DepartmentsSection
 from assistant.web.admin.documents import DocumentsSection
 from assistant.web.admin.exam_paper import ExamPaperSection
+from assistant.web.admin.exams import ExamsSection
 from assistant.web.admin.index_status import IndexStatusSection
 from assistant.web.admin.question_bank import QuestionBankSection
 from assistant.web.admin.statutes import StatutesSection
@@ -20,8 +21,8 @@ class AdminTab:
     """Settings values: ``uploads_dir`` keeps uploaded files, ``embed_in_background`` lets an
     import start the background embedding, ``llm_model`` is None when no LLM is configured."""
 
-    def __init__(self, library, ingestion, questions, quiz, auth, depts, *, uploads_dir: Path,
-                 embed_in_background: bool, llm_model: str | None):
+    def __init__(self, library, ingestion, questions, quiz, auth, depts, exams, *, uploads_dir: Path,
+                 embed_in_background: bool, llm_model: str | None, tz):
         self.auth = auth
         self.status = IndexStatusSection(library, auth, llm_model=llm_model,
                                          embed_in_background=embed_in_background)
@@ -32,6 +33,7 @@ class AdminTab:
         self.paper = ExamPaperSection(quiz, library, auth)
         self.users = UsersSection(auth, depts)
         self.departments = DepartmentsSection(depts, auth)
+        self.exams = ExamsSection(exams, depts, auth, tz)
 
     def build(self, demo: gr.Blocks, timer: gr.Timer) -> list:
         """Build the tab; returns the components to refresh when an admin opens the app."""
@@ -43,9 +45,10 @@ class AdminTab:
         laws = self.paper.build()
         users, user_dept = self.users.build()
         dept_table, dept_changes = self.departments.build()
+        exam_pickers = self.exams.build()
         for event in dept_changes:  # a renamed or deleted department shows in the user table too
             event.then(self.users.refresh, None, [users, user_dept], api_visibility="private")
-        return [status, users, docs, laws, dept_table, user_dept]
+        return [status, users, docs, laws, dept_table, user_dept, *exam_pickers]
 
     # ---- what an admin sees on opening the app ----------------------------------------------
     def on_load(self, demo: gr.Blocks, outputs: list) -> None:
@@ -53,10 +56,11 @@ class AdminTab:
 
     @ui_errors
     def initial(self, request: gr.Request):
-        """Admins: status, users, documents, departments. Anyone else: nothing (no data, no error toast)."""
+        """Admins: status, users, documents, departments, exams. Anyone else: nothing (no data, no error toast)."""
         user = current_user(self.auth, request)
         if user.role != "admin":
-            return (gr.skip(),) * 6
+            return (gr.skip(),) * 10
         return (self.status.status_html(), self.users.list_users(request),
                 self.documents.list_documents("", False, request), self.paper.law_choices(),
-                self.departments.list_departments(request), self.users.department_choices(request))
+                self.departments.list_departments(request), self.users.department_choices(request),
+                self.paper.law_choices(), *self.exams.choices())
