@@ -16,6 +16,7 @@ import gradio as gr
 from assistant.web.admin import AdminTab
 from assistant.web.chat_tab import ChatTab
 from assistant.web.common import CSS, ROLE_NAMES, current_user, esc, theme, ui_errors
+from assistant.web.exam_api import ExamApi
 from assistant.web.exams_tab import ExamsTab
 from assistant.web.library_tab import LibraryTab
 from assistant.web.practice_tab import PracticeTab
@@ -97,6 +98,7 @@ def build_app(s: Services) -> gr.Blocks:
         library.on_load(demo)
         admin.on_load(demo, admin_outputs)
         logout.click(None, js=LOGOUT_JS)
+        ExamApi(s.exams, s.auth).build()  # API only: /office_exam_start, /office_exam_answer, /office_exam_submit
     return demo
 
 

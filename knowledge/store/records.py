@@ -364,6 +364,14 @@ class Records:
         qs = {q.id: q for q in questions}
         if not qs:
             return
+        for tries in range(5):
+            try:
+                return self._insert_missing(qs)
+            except IntegrityError:  # another request stored one of them meanwhile (same id, same content)
+                if tries == 4:
+                    raise
+
+    def _insert_missing(self, qs: dict[str, QuestionData]) -> None:
         with self.session() as s:
             have = set(s.scalars(select(StoredQuestion.id).where(StoredQuestion.id.in_(list(qs)))))
             for q in qs.values():
