@@ -211,7 +211,7 @@ class ExamReport(_Rates):
     def score_bands(self) -> list[tuple[str, int]]:
         """Submitted scores in bands of a tenth of the total (the distribution plot)."""
         edges = [0.6, 0.7, 0.8, 0.9]
-        names = ["不及格段 <60%", "60–69%", "70–79%", "80–89%", "90–100%"]
+        names = ["0–59%", "60–69%", "70–79%", "80–89%", "90–100%"]
         counts = [0] * 5
         for p in self.people:
             if p.score is not None and p.status == "已交卷":
