@@ -89,9 +89,12 @@ def build_app(s: Services) -> gr.Blocks:
             is_admin = user.role == "admin"
             who = (f'<span>{esc(user.name)}</span> <span class="xf-badge xf-info">'
                    f'{ROLE_NAMES.get(user.role, user.role)}</span>')
-            return who, gr.Tab(visible=is_admin), gr.Timer(active=is_admin)
+            # a reload or a second device during an exam lands on the running attempt
+            running = any(m.status == "进行中" for m in s.exams.my_exams(user))
+            return who, gr.Tab(visible=is_admin), gr.Timer(active=is_admin), \
+                gr.Tabs(selected="exams") if running else gr.skip()
 
-        demo.load(on_load, None, [whoami, admin_tab, admin_timer], api_visibility="undocumented")
+        demo.load(on_load, None, [whoami, admin_tab, admin_timer, tabs], api_visibility="undocumented")
         chat.on_load(demo)
         practice.on_load(demo)
         exams.on_load(demo)

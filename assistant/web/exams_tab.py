@@ -200,14 +200,6 @@ class ExamsTab:
     def forward(self, state: dict, choice, choices, blank, request: gr.Request):
         return self.move(state, choice, choices, blank, 1, request)
 
-    @ui_errors
-    def answer(self, exam_id: float, question_id: str, response: str, request: gr.Request) -> str:
-        """Save one answer by exam and question id (API only; the service checks the caller).
-        多选 letters come comma-separated ("A,C")."""
-        user = current_user(self.auth, request)
-        given = [p.strip() for p in response.split(",")] if "," in (response or "") else response
-        self.exams.answer(user, int(exam_id), str(question_id), given)
-        return "已保存"
 
     @ui_errors
     def goto(self, state: dict, choice, choices, blank, target, request: gr.Request):
@@ -277,7 +269,6 @@ class ExamsTab:
         v.prev.click(self.previous, given, outs, api_name=False)
         v.next.click(self.forward, given, outs, api_name=False)
         v.nav.input(self.goto, [*given, v.nav], outs, api_name=False, show_progress="hidden")
-        gr.api(self.answer, api_name="my_exam_answer")
         hand_in.click(self.hand_in, given, outs, js=CONFIRM_JS, api_name="my_exam_submit")
         v.timer.tick(self.tick, [v.state], outs, api_visibility="private", show_progress="hidden")
 

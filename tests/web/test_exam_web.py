@@ -57,7 +57,7 @@ def test_staff_not_assigned_cannot_start_or_answer(app, exam_id):
         outsider.predict(exam_id, api_name="/my_exam_start")
     mock = c.exams.start(li, exam_id)  # li's paper: its question ids are real ones
     with pytest.raises(AppError, match="没有被安排"):
-        outsider.predict(exam_id, mock.questions[0].id, "A", api_name="/my_exam_answer")
+        outsider.predict(exam_id, mock.questions[0].id, "A", api_name="/office_exam_answer")
     assert c.exams.current(zhang, exam_id) is None
     assert all(m.exam_id != exam_id for m in c.exams.my_exams(zhang)), "not on the outsider's list"
     assert c.exams.current(li, exam_id).responses == {}, "nothing stored by the refused call"
@@ -71,7 +71,7 @@ def test_the_assigned_start_and_save_answers_and_the_admin_reads_results(app, ex
     mock = c.exams.current(li, exam_id)
     q = mock.questions[0]
     key = ",".join(q.answer) if isinstance(q.answer, list) else q.answer
-    assert client.predict(exam_id, q.id, key, api_name="/my_exam_answer") == "已保存"
+    assert client.predict(exam_id, q.id, key, api_name="/office_exam_answer")["saved"] is True
     assert c.exams.current(li, exam_id).responses[0] is not None
     admin = app.client(ADMIN)
     summary, *_ = admin.predict(exam_id, api_name="/admin_exam_results")
