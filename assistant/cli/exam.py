@@ -10,9 +10,10 @@ import json
 
 import click
 
+from assistant.accounts.audience import Audience
 from assistant.cli._common import container, user_errors
 from assistant.cli.quiz import scope_options
-from assistant.exams.types import DEFAULT_COUNTS, DEFAULT_POINTS, Audience, Blueprint, ExamSpec
+from assistant.exams.types import DEFAULT_COUNTS, DEFAULT_POINTS, Blueprint, ExamSpec
 from assistant.quiz.types import QTYPES, QuizScope
 from knowledge.errors import NotFoundError, XuefaError
 

@@ -17,10 +17,11 @@ import threading
 from pathlib import Path
 from typing import Any, Iterable, Protocol
 
+from assistant.accounts.audience import Audience
 from assistant.exams.export import RESULT_HEADER, paper_docx, result_rows, results_xlsx
 from assistant.exams.papers import ShortPaperError, draw_paper, person_seed, shuffle_options
 from assistant.exams.results import build_report
-from assistant.exams.types import MAX_QUESTIONS, Audience, Blueprint, ExamReport, ExamSpec, MyExam
+from assistant.exams.types import MAX_QUESTIONS, Blueprint, ExamReport, ExamSpec, MyExam
 from assistant.learning.clock import Clock, aware
 from assistant.learning.learning_service import LearningService
 from assistant.learning.sessions import MockExam
@@ -184,13 +185,7 @@ class ExamService:
     # ---- who is assigned ------------------------------------------------------------------
     def audience_ids(self, audience: Audience) -> set[int]:
         """The users an audience names now (everyone: every user who can log in)."""
-        users = self.records.list_users()
-        if audience.everyone:
-            return {u.id for u in users if u.password_hash}
-        known = {u.id for u in users}
-        wanted = set(audience.department_ids)  # by id: an audience survives a department's rename
-        names = [d.name for d in self.members.list() if d.id in wanted]
-        return (self.members.member_ids(names) | set(audience.user_ids)) & known
+        return audience.user_ids_now(self.records.list_users(), self.members)
 
     def _assigned(self, exam: OfficeExam, user_id: int) -> bool:
         return user_id in self.audience_ids(Audience.from_dict(exam.audience)) \

@@ -3,8 +3,9 @@ exam service returns (a staff member's view of an exam, the office's results).""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
+from assistant.accounts.audience import Audience
 from assistant.quiz.types import QTYPES, QuizScope
 
 DEFAULT_COUNTS = {"单选": 20, "多选": 10, "判断": 15}
@@ -43,23 +44,6 @@ class Blueprint:
         return cls(scope=QuizScope(**d.get("scope", {})), counts={k: int(v) for k, v in d["counts"].items()},
                    points={k: float(v) for k, v in d["points"].items()},
                    shuffle_options=bool(d.get("shuffle_options", True)))
-
-
-@dataclass
-class Audience:
-    """Who must take an exam: everyone, or the members of departments plus named users."""
-
-    everyone: bool = False
-    department_ids: list[int] = field(default_factory=list)
-    user_ids: list[int] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "Audience":
-        return cls(everyone=bool(d.get("everyone")), department_ids=[int(i) for i in d.get("department_ids", [])],
-                   user_ids=[int(i) for i in d.get("user_ids", [])])
 
 
 @dataclass

@@ -22,6 +22,7 @@ from assistant.quiz.generators import (
     Generator,
     generators_for,
 )
+from assistant.quiz.key_points import KeyPoint, key_point
 from assistant.quiz.neighbours import Neighbors, TokenNeighbors
 from assistant.quiz.quality import QualityChecker, QualityReport
 from assistant.quiz.types import QTYPES, Question, QuizScope
@@ -287,6 +288,11 @@ class QuizService:
                     if q is not None and (not strict or (q.generator not in avoid_g or q.element not in avoid_e)):
                         return q
         return None
+
+    @staticmethod
+    def key_point(text: str) -> KeyPoint | None:
+        """The article's key sentence (verbatim) and what it carries: penalty, deadline, amount, duty."""
+        return key_point(text)
 
     # ---- LLM scenario questions ---------------------------------------------------------
     def generate_scenarios(self, scope: QuizScope | None = None, n: int = 5, seed: int | None = None, *,

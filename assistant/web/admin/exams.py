@@ -13,7 +13,8 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
-from assistant.exams.types import DEFAULT_COUNTS, DEFAULT_POINTS, Audience, Blueprint, ExamSpec
+from assistant.accounts.audience import Audience
+from assistant.exams.types import DEFAULT_COUNTS, DEFAULT_POINTS, Blueprint, ExamSpec
 from assistant.quiz.types import QTYPES, QuizScope
 from assistant.web import render
 from assistant.web.common import admin_user, esc, ui_errors
