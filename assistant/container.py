@@ -3,8 +3,8 @@ each component is created on first use and shared by the CLI and the web app.
 
 Services get their components here and never see the container; the edges (CLI commands,
 the web app) use services only: ``c.library``, ``c.ingestion``, ``c.search``, ``c.answerer``,
-``c.conversations``, ``c.questions``, ``c.quiz``, ``c.learning``, ``c.auth``, ``c.depts``, or all of them
-at once as ``c.services`` (what the web app is built from).
+``c.conversations``, ``c.questions``, ``c.quiz``, ``c.learning``, ``c.exams``, ``c.study``, ``c.auth``,
+``c.depts``, or all of them at once as ``c.services`` (what the web app is built from).
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from assistant.questions.question_service import QuestionService
     from assistant.quiz.quiz_service import QuizService
     from assistant.search.search_service import SearchService
+    from assistant.study.study_service import StudyService
 
 
 def component(build):
@@ -69,6 +70,7 @@ class Services:
     quiz: QuizService
     learning: LearningService
     exams: ExamService
+    study: StudyService
 
 
 class Container:
@@ -298,6 +300,25 @@ class Container:
         return ExamService(self.records, self.office_exams, self.quiz, self.learning, members=self.departments,
                            audit=self.audit)
 
+    @component
+    def study_records(self):
+        from knowledge.store.study import StudyRecords
+
+        return StudyRecords(self.records)
+
+    @component
+    def study(self):
+        """StudyService: study lists, the daily session, progress and active time."""
+        from assistant.study.daily import DailyConfig
+        from assistant.study.study_service import StudyService
+
+        s = self.settings
+        return StudyService(self.study_records, self.records, self.library, self.quiz, self.learning,
+                            members=self.departments, audit=self.audit, tz=s.tz,
+                            daily=DailyConfig(items=s.study_items, min_new=s.study_min_new,
+                                              goal_minutes=s.study_goal_minutes),
+                            mastery_days=s.study_mastery_days, heartbeat_seconds=s.study_heartbeat_seconds)
+
     # ---- the edges ------------------------------------------------------------------------
     @component
     def services(self) -> Services:
@@ -305,4 +326,4 @@ class Container:
         return Services(settings=self.settings, auth=self.auth, depts=self.depts, library=self.library,
                         ingestion=self.ingestion, search=self.search, answerer=self.answerer,
                         conversations=self.conversations, questions=self.questions, quiz=self.quiz,
-                        learning=self.learning, exams=self.exams)
+                        learning=self.learning, exams=self.exams, study=self.study)

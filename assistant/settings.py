@@ -52,6 +52,13 @@ class Settings(BaseSettings):
     timezone: str = Field(default="Asia/Shanghai", description="考试开始、截止时间的时区（IANA 名称）")
     exam_sweep_seconds: float = Field(default=5, gt=0, le=600)  # serve: submit attempts whose time is over
 
+    # 每日一学: the daily session and what counts as progress
+    study_items: int = Field(default=8, ge=1, le=50, description="每日一学的条文数")
+    study_min_new: int = Field(default=2, ge=0, le=50, description="到期复习很多时仍留给新条文的位置")
+    study_goal_minutes: int = Field(default=10, ge=1, le=240, description="每日学习目标（分钟）")
+    study_mastery_days: float = Field(default=21, gt=0, le=3650, description="FSRS 稳定性达到该天数视为掌握")
+    study_heartbeat_seconds: int = Field(default=30, ge=5, le=300, description="页面报告学习时长的间隔（秒）")
+
     # web app
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=1, le=65535)

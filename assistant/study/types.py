@@ -123,6 +123,7 @@ class StudyItem:
     position: int
     source: str  # review | new | wrong
     article_id: int
+    doc_id: str
     law: str
     label: str
     chapter: str

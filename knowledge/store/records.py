@@ -43,7 +43,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from knowledge.errors import NotFoundError, XuefaError
 
 ROLES = ("staff", "admin")
-MODES = ("practice", "exam", "review", "wrong")
+MODES = ("practice", "exam", "review", "wrong", "daily")
 
 
 def utcnow() -> dt.datetime:
@@ -405,6 +405,18 @@ class Records:
                               total=len(questions))
             s.add(attempt)
             s.flush()
+            return attempt
+
+    def extend_attempt(self, attempt_id: int, questions: list[QuestionData]) -> Attempt:
+        """Append questions to an attempt (a study session the person asked to continue)."""
+        self.save_questions(questions)
+        with self.session() as s:
+            attempt = s.get(Attempt, attempt_id)
+            if attempt is None:
+                raise NotFoundError(f"没有这次练习：{attempt_id}")
+            attempt.question_ids = [*attempt.question_ids, *(q.id for q in questions)]
+            attempt.total = len(attempt.question_ids)
+            attempt.finished_at = None
             return attempt
 
     def get_attempt(self, attempt_id: int) -> Attempt:

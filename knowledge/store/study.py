@@ -281,13 +281,18 @@ class StudyRecords:
                 row.finished_at = finished_at or utcnow()
             return row
 
-    def extend_daily(self, session_id: int, items: list[dict]) -> DailySession:
+    def daily_by_id(self, session_id: int) -> DailySession | None:
+        with self.records.session() as s:
+            return s.get(DailySession, session_id)
+
+    def extend_daily(self, session_id: int, items: list[dict], *, attempt_id: int | None) -> DailySession:
         """Append items (the person asked for more after finishing)."""
         with self.records.session() as s:
             row = s.get(DailySession, session_id)
             if row is None:
                 raise NotFoundError(f"没有这次学习：{session_id}")
             row.items = [*row.items, *items]
+            row.attempt_id = attempt_id
             row.finished_at = None
             return row
 

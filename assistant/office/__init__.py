@@ -1,0 +1,1 @@
+"""The office's learning dashboard and annual summary."""
