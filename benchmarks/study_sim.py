@@ -5,9 +5,11 @@ at the deadline.
 
 Strategies (``--items-per-day`` N items on each study day, at most ``--minutes-cap`` minutes):
 
-- ``xuefa``: the app's rule. Each study day ``assistant.study.daily_plan.choose_items`` (the very
-  function the app runs) picks from the FSRS-due articles (due by the end of the day, most overdue
-  first), the unstudied articles in list order and the open wrong-answer book. Every answer is
+- ``xuefa``: the app's rule. Each study day ``assistant.study.daily_plan.plan_session`` (the very
+  function the app runs) picks from the FSRS-due articles (due by the end of the day; when more
+  are due than fit, highest recall probability first), the unstudied articles in list order (at
+  the pace the deadline needs, ``assistant.study.progress.expected_study_days``), the open
+  wrong-answer book, and fills free places with studied articles weakest at the deadline. Every answer is
   rated on an FSRS card by ``assistant.learning.review.default_scheduler()`` as ``Review.rate``
   does (Again on a miss, Good on a hit); a miss also puts the article into the wrong-answer book,
   which it leaves after 2 right answers in a row (``WrongBook``'s mastery streak). The scheduler
@@ -16,11 +18,10 @@ Strategies (``--items-per-day`` N items on each study day, at most ``--minutes-c
 - ``in-order``: N articles a day in list order, starting again from the top when done; no reviews.
 - ``random-review``: new articles (in list order) for half the budget (rounded up) while any
   remain, the rest random articles studied on earlier days (more new ones if too few were studied).
-- Proposals, marked * and NOT the app's rule: the same choose_items with changes around it
-  (``XuefaProposal``): ``xuefa-fresh`` orders due reviews by FSRS retrievability, highest first;
-  ``xuefa-all`` also raises min_new to the pace that finishes the list by the deadline and fills
-  empty places with the articles of lowest FSRS retrievability at the deadline. ``xuefa-paced``,
-  ``xuefa-fill`` and ``xuefa-fresh-fill`` (single switches) can be chosen with ``--strategies``.
+- ``xuefa-v0`` (marked *): the app's first rule, kept for comparison — ``choose_items`` alone
+  (due reviews most overdue first, two places for new articles, free places left empty). The
+  first run of this benchmark showed it tied random review (the backlog of due reviews crowded
+  out the list); the changes in ``plan_session`` came from that run.
 
 Every strategy does the same thing with an article, so they differ only in which articles come on
 which day: an article not seen before is read, then asked one question; an article seen before
@@ -83,7 +84,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from fsrs import Card, Rating  # noqa: E402
 
 from assistant.learning.review import default_scheduler  # noqa: E402
-from assistant.study import daily_plan  # noqa: E402
+from assistant.study import daily_plan, progress  # noqa: E402
 
 UTC = dt.timezone.utc
 START = dt.date(2026, 3, 2)  # a Monday: day 0
@@ -91,7 +92,7 @@ SESSION_HOUR = 9
 DEFAULT_LAWS = ("网络安全法", "保守国家秘密法")
 WRONG_MASTERY_STREAK = 2  # WrongBook's default
 STRATEGIES = ("xuefa", "in-order", "random-review")
-PROPOSALS = ("xuefa-fresh", "xuefa-all")  # proposed changes, not the app's rule, shown by default
+REFERENCE = ("xuefa-v0",)  # the app's first rule, shown for comparison
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ class LearnerRun:
     events: list[Event]
     recall: list[float]  # per list article at the deadline
     studied: set[int]
-    due_counts: list[int]  # FSRS-due articles at the start of each session (xuefa and proposals)
+    due_counts: list[int]  # FSRS-due articles at the start of each session (xuefa rules)
 
 
 # ---- the list, the learners -----------------------------------------------------------------
@@ -248,14 +249,28 @@ class Xuefa:
         self.wrong: dict[int, list] = {}  # article -> [misses, last miss, right streak]
         self.studied: set[int] = set()
         self.due_counts: list[int] = []
+        self.study_dates: list[dt.date] = []
 
     def choose(self, day: int) -> list[tuple[str, int]]:
-        return daily_plan.choose_items(*self.sources(day), self.cfg.items_per_day, min_new=self.cfg.min_new)
+        today = START + dt.timedelta(days=day)
+        deadline_day = START + dt.timedelta(days=self.cfg.days - 1)
+        days_left = progress.expected_study_days(deadline_day, today, self.study_dates)
+        self.study_dates.append(today)  # choose runs on study days only
+        due, new, wrong = self.sources(day)
+        deadline = clock(self.cfg.days - 1 + 18 / 24)  # as the app: 18:00 on the deadline
+        recall = self.scheduler.get_card_retrievability
+        ahead = [(a, recall(c, current_datetime=deadline)) for a, c in self.cards.items()
+                 if a not in {d for d, _ in due}]
+        return daily_plan.plan_session(due=due, new=new, wrong=wrong, ahead=ahead, limit=self.cfg.items_per_day,
+                                       min_new=self.cfg.min_new, study_days_left=days_left)
 
-    def sources(self, day: int) -> tuple[list[int], list[int], list[int]]:
-        """(due, new, wrong) as the app lists them on ``day``."""
+    def sources(self, day: int) -> tuple[list[tuple[int, float]], list[int], list[int]]:
+        """(due with recall probability now, new, wrong) as the app lists them on ``day``."""
         end = clock(day + 1) - dt.timedelta(microseconds=1)  # the app's end_of_day
-        due = [a for a, c in sorted(self.cards.items(), key=lambda ac: (ac[1].due, ac[0])) if c.due <= end]
+        now = clock(day + SESSION_HOUR / 24)
+        recall = self.scheduler.get_card_retrievability
+        due = [(a, recall(c, current_datetime=now))
+               for a, c in sorted(self.cards.items(), key=lambda ac: (ac[1].due, ac[0])) if c.due <= end]
         self.due_counts.append(len(due))
         new = [a for a in range(self.k) if a not in self.studied]
         open_wrong = [a for a, w in self.wrong.items() if w[2] < WRONG_MASTERY_STREAK]
@@ -276,57 +291,14 @@ class Xuefa:
             entry[2] += 1
 
 
-class XuefaProposal(Xuefa):
-    """Proposed changes around the same choose_items (not the app's rule), each a switch:
-
-    - ``pace``: min_new raised to the pace that finishes the list by the deadline: new articles
-      left / study days expected before it (the person's share of working days studied so far
-      times the working days left);
-    - ``fill``: places choose_items leaves empty (nothing else due, no new or wrong article left)
-      go to studied articles with the lowest FSRS retrievability at the deadline, instead of
-      ending the session early;
-    - ``fresh_first``: due reviews ordered by FSRS retrievability now, highest first, instead of
-      most overdue first — when more is due than a session holds, the articles still likely
-      remembered are kept and the long-forgotten ones wait."""
-
-    switches: tuple[str, ...] = ()
-
-    def __init__(self, cfg: Config, k: int, rng: random.Random):
-        super().__init__(cfg, k, rng)
-        self.days_studied = 0
+class XuefaV0(Xuefa):
+    """The app's first rule, kept as a reference: ``choose_items`` alone — due reviews most
+    overdue first, two places kept for new articles, nothing fills places left empty."""
 
     def choose(self, day: int) -> list[tuple[str, int]]:
-        min_new = max(self.cfg.min_new, self.pace(day)) if "pace" in self.switches else self.cfg.min_new
-        self.days_studied += 1
-        items = daily_plan.choose_items(*self.sources(day), self.cfg.items_per_day, min_new=min_new)
-        return self.filled(items) if "fill" in self.switches else items
-
-    def sources(self, day: int) -> tuple[list[int], list[int], list[int]]:
-        due, new, wrong = super().sources(day)
-        if "fresh_first" in self.switches:
-            now = clock(day + SESSION_HOUR / 24)
-            due.sort(key=lambda a: -self.scheduler.get_card_retrievability(self.cards[a], current_datetime=now))
-        return due, new, wrong
-
-    def pace(self, day: int) -> int:
-        worked = working_days(0, day)
-        attendance = self.days_studied / worked if worked >= 5 else 1.0
-        expected = max(1.0, working_days(day, self.cfg.days) * attendance)
-        return math.ceil((self.k - len(self.studied)) / expected)
-
-    def filled(self, items: list[tuple[str, int]]) -> list[tuple[str, int]]:
-        room = self.cfg.items_per_day - len(items)
-        if room <= 0:
-            return items
-        taken = {a for _, a in items}
-        deadline = clock(self.cfg.days)
-        weakest = sorted((self.scheduler.get_card_retrievability(c, current_datetime=deadline), a)
-                         for a, c in self.cards.items() if a not in taken)
-        return items + [("ahead", a) for _, a in weakest[:room]]
-
-
-def proposal(*switches: str) -> type[XuefaProposal]:
-    return type("XuefaProposal_" + "_".join(switches), (XuefaProposal,), {"switches": switches})
+        due, new, wrong = self.sources(day)
+        return daily_plan.choose_items([a for a, _ in due], new, wrong, self.cfg.items_per_day,
+                                       min_new=self.cfg.min_new)
 
 
 def working_days(first: int, end: int) -> int:
@@ -372,8 +344,7 @@ class RandomReview:
 
 STRATEGY_CLASSES: dict[str, Callable] = {
     "xuefa": Xuefa, "in-order": InOrder, "random-review": RandomReview,
-    "xuefa-paced": proposal("pace"), "xuefa-fill": proposal("fill"), "xuefa-fresh": proposal("fresh_first"),
-    "xuefa-all": proposal("pace", "fill", "fresh_first"), "xuefa-fresh-fill": proposal("fill", "fresh_first"),
+    "xuefa-v0": XuefaV0,
 }
 
 
@@ -507,9 +478,8 @@ def describe(cfg: Config, what: str) -> str:
         "memory model (hidden, independent of FSRS): p(recall) = exp(-t/S); first reading S = "
         f"{cfg.s0:g} d x article x learner factor; recalled: S x (1 + {cfg.gain_a:g}·rate·(1-p)·S^-{cfg.gain_b:g}); "
         f"lapse: S -> max(S_first, {cfg.lapse_keep:g}·S); right answer = recalled or guess ({cfg.guess:g})",
-        "xuefa = assistant.study.daily_plan.choose_items + FSRS default_scheduler() fed only the answers; "
-        "* = proposals, not the app's rule: xuefa-fresh orders due reviews by FSRS retrievability (highest "
-        "first); xuefa-all also paces new articles to finish the list by the deadline and fills empty places",
+        "xuefa = assistant.study.daily_plan.plan_session + FSRS default_scheduler() fed only the answers; "
+        "* xuefa-v0 = the app's first rule (choose_items alone: most overdue first, 2 places for new articles)",
         "hits|seen = share of right answers on articles seen before; "
         "due/day = FSRS-due articles at the start of a session (the queue choose_items draws reviews from)"])
 
@@ -557,9 +527,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--gain-a", type=float, default=d.gain_a, help="spacing gain factor of the memory model")
     parser.add_argument("--min-new", type=int, default=d.min_new, help="choose_items' min_new")
     parser.add_argument("--no-sensitivity", action="store_true", help="only the main configuration")
-    parser.add_argument("--strategies", default=",".join(STRATEGIES + PROPOSALS),
-                        help="comma-separated; * proposals: xuefa-paced, xuefa-fill, xuefa-fresh, xuefa-fresh-fill, "
-                             "xuefa-all")
+    parser.add_argument("--strategies", default=",".join(STRATEGIES + REFERENCE),
+                        help="comma-separated: xuefa, in-order, random-review, xuefa-v0 (the app's first rule)")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     return parser.parse_args()
 

@@ -13,17 +13,19 @@ import random
 import threading
 from dataclasses import dataclass
 
+from fsrs import Card
+
 from assistant.learning.learning_service import LearningService
 from assistant.learning.stored_questions import load_questions
 from assistant.quiz.quiz_service import QuizService
 from assistant.quiz.types import Question
-from assistant.study.daily_plan import choose_items
+from assistant.study.daily_plan import plan_session
 from assistant.study.types import StudyItem
 from knowledge.errors import NotFoundError
 from knowledge.legal.documents import Article, Document
 from knowledge.store.study import DailySession, StudyRecords
 
-QUESTIONS_PER_SOURCE = {"new": 2, "review": 1, "wrong": 1}
+QUESTIONS_PER_SOURCE = {"new": 2, "review": 1, "wrong": 1, "ahead": 1}
 
 
 @dataclass(frozen=True)
@@ -50,14 +52,17 @@ class DailyBuilder:
             return self._locks.setdefault(user_id, threading.Lock())
 
     # ---- building ----------------------------------------------------------------------------
-    def build(self, user_id: int, day: dt.date, new_articles: list[int], *, now: dt.datetime,
-              limit: int | None = None, exclude: set[int] = frozenset()) -> tuple[list[dict], list[Question]]:
-        """Items (stored form) and their questions, in session order."""
-        due = [d.article_id for d in self.learning.review.due(user_id, now=now)]
+    def build(self, user_id: int, new_articles: list[int], *, now: dt.datetime, deadline: dt.datetime,
+              study_days_left: float | None, limit: int | None = None,
+              exclude: set[int] = frozenset()) -> tuple[list[dict], list[Question]]:
+        """Items (stored form) and their questions, in session order (:func:`plan_session`)."""
+        due, ahead = self._cards(user_id, now, deadline)
         wrong = self._wrong_questions(user_id)
-        chosen = choose_items([a for a in due if a not in exclude], [a for a in new_articles if a not in exclude],
-                              [a for a in wrong if a not in exclude], limit or self.config.items,
-                              min_new=self.config.min_new)
+        chosen = plan_session(due=[p for p in due if p[0] not in exclude],
+                              new=[a for a in new_articles if a not in exclude],
+                              wrong=[a for a in wrong if a not in exclude],
+                              ahead=[p for p in ahead if p[0] not in exclude], limit=limit or self.config.items,
+                              min_new=self.config.min_new, study_days_left=study_days_left)
         seed = random.SystemRandom().randrange(2 ** 31)
         items, questions = [], []
         for source, article_id in chosen:
@@ -67,6 +72,17 @@ class DailyBuilder:
             items.append({"source": source, "article_id": article_id, "question_ids": [q.id for q in qs]})
             questions += qs
         return items, questions
+
+    def _cards(self, user_id: int, now: dt.datetime, deadline: dt.datetime):
+        """(due: id and recall probability now, most overdue first; the rest: id and recall
+        probability at the deadline)."""
+        review = self.learning.review
+        due = [d.article_id for d in review.due(user_id, now=now)]
+        cards = {c.article_id: Card.from_dict(c.card) for c in self.learning.records.cards_of(user_id)}
+        recall = review.scheduler.get_card_retrievability
+        due_pairs = [(a, recall(cards[a], current_datetime=now)) for a in due if a in cards]
+        ahead = [(a, recall(c, current_datetime=deadline)) for a, c in cards.items() if a not in set(due)]
+        return due_pairs, ahead
 
     def _wrong_questions(self, user_id: int) -> dict[int, str]:
         """Article id → the most recently missed open question on it."""

@@ -57,3 +57,25 @@ def streak(study_days: Iterable[dt.date], today: dt.date) -> int:
 
 def study_days(seconds_by_day: Mapping[dt.date, int], answer_days: Iterable[dt.date]) -> set[dt.date]:
     return {d for d, s in seconds_by_day.items() if s >= STUDY_DAY_SECONDS} | set(answer_days)
+
+
+def working_days(first: dt.date, last: dt.date) -> int:
+    """Monday–Friday days from ``first`` to ``last``, both included."""
+    days = (last - first).days + 1
+    return sum((first + dt.timedelta(days=i)).weekday() < 5 for i in range(max(0, days)))
+
+
+def expected_study_days(deadline: dt.date | None, today: dt.date, days_studied: Iterable[dt.date], *,
+                        window: int = 28) -> float | None:
+    """Study days a person can be expected to have before ``deadline``: the working days left
+    times the share of working days they studied recently (everyone counts as studying every
+    working day until there are five working days of history to judge by)."""
+    if deadline is None:
+        return None
+    studied = sorted(set(days_studied))
+    start = max(today - dt.timedelta(days=window), studied[0]) if studied else today
+    worked = working_days(start, today - dt.timedelta(days=1))
+    share = 1.0
+    if worked >= 5:
+        share = max(0.2, min(1.0, sum(start <= d < today for d in studied) / worked))
+    return max(1.0, working_days(today, deadline) * share)

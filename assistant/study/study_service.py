@@ -19,7 +19,7 @@ from assistant.library.library_service import LibraryService
 from assistant.quiz.quiz_service import QuizService
 from assistant.study.daily import DailyBuilder, DailyConfig
 from assistant.study.plans import PlanResolver, check_spec
-from assistant.study.progress import plan_progress, streak, study_days
+from assistant.study.progress import expected_study_days, plan_progress, streak, study_days
 from assistant.study.types import Plan, PlanProgress, PlanSpec, StudyFeedback, Today
 from knowledge.errors import NotFoundError, PermissionDeniedError, XuefaError
 from knowledge.store.audit import AuditLog
@@ -159,7 +159,7 @@ class StudyService:
 
     def _build(self, user: Person, day: dt.date) -> DailySession:
         now = self.now()
-        items, questions = self.builder.build(user.id, day, self._next_new(user.id), now=now)
+        items, questions = self.builder.build(user.id, self._next_new(user.id), now=now, **self._pace(user.id))
         attempt_id = None
         if questions:
             attempt_id = self.learning.start_practice(self.records.user_by_id(user.id), questions, mode="daily",
@@ -177,14 +177,25 @@ class StudyService:
                     out.setdefault(a, None)
         return list(out)
 
+    def _pace(self, user_id: int) -> dict:
+        """The nearest deadline of the person's lists (as a time, for recall predictions) and the
+        study days they can be expected to have before it."""
+        today = self.today_date()
+        deadlines = [p.deadline for p in self.plans_for(user_id) if p.deadline >= today]
+        deadline = min(deadlines) if deadlines else None
+        since = self.now() - dt.timedelta(days=60)
+        days = study_days(self.seconds_by_day(user_id, since=self.local_day(since)), self.answer_days(user_id, since))
+        end = dt.datetime.combine(deadline or today + dt.timedelta(days=30), dt.time(18), tzinfo=self.tz)
+        return {"deadline": end, "study_days_left": expected_study_days(deadline, today, days)}
+
     def more(self, user: Person) -> Today:
         """Another round after today's session is done (the same rule, without today's articles)."""
         row = self._session(user)
         if row.position < len(row.items):
             return self._view(user, row)
         with self.builder.lock(user.id):
-            items, questions = self.builder.build(user.id, row.day, self._next_new(user.id), now=self.now(),
-                                                  exclude={i["article_id"] for i in row.items})
+            items, questions = self.builder.build(user.id, self._next_new(user.id), now=self.now(),
+                                                  exclude={i["article_id"] for i in row.items}, **self._pace(user.id))
             if not items:
                 raise XuefaError("今天没有更多可学的条文了：清单已学完，也没有到期复习和错题。")
             attempt_id = self._extend_attempt(user, row, questions)

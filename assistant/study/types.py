@@ -10,7 +10,7 @@ from assistant.accounts.audience import Audience
 from assistant.quiz.types import Question
 
 ITEM_KINDS = ("law", "chapter", "article")
-SOURCES = {"review": "到期复习", "new": "新学", "wrong": "错题回顾"}
+SOURCES = {"review": "到期复习", "new": "新学", "wrong": "错题回顾", "ahead": "提前巩固"}
 
 
 @dataclass(frozen=True)
