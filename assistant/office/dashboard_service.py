@@ -180,8 +180,8 @@ class OfficeDashboard:
         return sorted(out, key=lambda p: ((p.department == NO_DEPARTMENT, p.department), p.name))
 
     def _plans(self, period: Period) -> list:
-        """The study lists in force in the period: made by its end, deadline not before its start."""
-        return [p for p in self.study.plans() if p.deadline >= period.start and self._day(p.created_at) <= period.end]
+        """The study lists in force in the period: their deadline is not before its start."""
+        return [p for p in self.study.plans() if p.deadline >= period.start]
 
     def _completion(self, ids: list[int], period: Period) -> dict[int, tuple[int, int]]:
         """user id → (articles of their lists, of those studied by the period's end), summed over lists."""

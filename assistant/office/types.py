@@ -187,7 +187,7 @@ class Dashboard:
     laws_studied: list[LawStudied]
     exams: list[ExamSummary]
     min_answers: int
-    plans: int = 0  # study lists in force during the period (deadline not before its start)
+    plans: int = 0  # study lists in force in the period (deadline not before its start)
 
     @property
     def inactive(self) -> list[PersonFigures]:
