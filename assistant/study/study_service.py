@@ -215,15 +215,15 @@ class StudyService:
         """The person has the article in front of them: it counts as read."""
         row = self._own(user, session_id)
         if 0 <= position < len(row.items):
-            item = self._view(user, row).items[position]
+            item = self._items(row)[position]
             self.study.mark(user.id, _article(item), read_at=self.now())
 
     def answer(self, user: Person, session_id: int, response: Any, *,
                duration_ms: int | None = None) -> StudyFeedback:
         """Answer the current question of the session (the next unanswered one)."""
         row = self._own(user, session_id)
-        view = self._view(user, row)
-        item = view.current
+        items = self._items(row)
+        item = items[row.position] if row.position < len(items) else None
         if item is None or row.attempt_id is None:
             raise XuefaError("今天的学习已经完成")
         practice = self.learning.resume_practice(row.attempt_id)
@@ -243,7 +243,8 @@ class StudyService:
     def finish_reading(self, user: Person, session_id: int) -> Today:
         """Move past an article that has no question (nothing to answer: reading it is the study)."""
         row = self._own(user, session_id)
-        item = self._view(user, row).current
+        items = self._items(row)
+        item = items[row.position] if row.position < len(items) else None
         if item is None:
             raise XuefaError("今天的学习已经完成")
         if item.questions and not item.finished:
@@ -261,10 +262,13 @@ class StudyService:
             raise PermissionDeniedError("这不是你的学习记录")
         return row
 
-    def _view(self, user: Person, row: DailySession) -> Today:
+    def _items(self, row: DailySession) -> list:
         answered = len(self.records.answers_of(row.attempt_id)) if row.attempt_id else 0
+        return self.builder.items(row, answered)
+
+    def _view(self, user: Person, row: DailySession) -> Today:
         today = self.today_date()
-        return Today(session_id=row.id, day=row.day, items=self.builder.items(row, answered), position=row.position,
+        return Today(session_id=row.id, day=row.day, items=self._items(row), position=row.position,
                      minutes_today=self.seconds_by_day(user.id, since=today).get(today, 0) / 60,
                      goal_minutes=self.builder.config.goal_minutes, goal_items=self.builder.config.items,
                      streak=self.streak(user.id), plans=self.progress(user.id))
