@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import httpx
 import pytest
 from gradio_client import handle_file
 from gradio_client.exceptions import AppError
@@ -60,7 +61,7 @@ def test_staff_is_refused_every_admin_endpoint(app, staff, tmp_path):
     calls = {
         "/admin_index_status": (),
         "/admin_documents": ("", False),
-        "/admin_ingest": ([handle_file(str(docx))], "", "自动识别", "", "", "", "自动识别"),
+        "/admin_ingest": ([], "", "自动识别", "", "", "", "自动识别"),
         "/admin_set_status": (doc_id, "已废止"),
         "/admin_delete": (doc_id, True, True),
         "/admin_import_statutes": (False,),
@@ -76,6 +77,8 @@ def test_staff_is_refused_every_admin_endpoint(app, staff, tmp_path):
         "/admin_rename_department": ("综合科", "越权科"),
         "/admin_delete_department": ("综合科", True),
         "/admin_set_user_dept": (STAFF[0], "越权科"),
+        "/admin_disable_user": (ADMIN[0],),
+        "/admin_enable_user": (STAFF[0],),
     }
     app.container.depts.set_department(STAFF2[0], "综合科", actor="test", create_missing=True)
     depts_before = [(d.name, d.members) for d in app.container.depts.list()]
@@ -83,6 +86,9 @@ def test_staff_is_refused_every_admin_endpoint(app, staff, tmp_path):
     for api, args in calls.items():
         with pytest.raises(AppError, match=DENIED):
             staff.predict(*args, api_name=api)
+    # a file for the import never reaches the server: uploads are an admin's
+    with pytest.raises(httpx.HTTPStatusError, match="403"):
+        staff.predict([handle_file(str(docx))], "", "自动识别", "", "", "", "自动识别", api_name="/admin_ingest")
     # nothing changed on the server
     assert [(d.id, d.status) for d in app.container.store.list_documents()] == before
     names = {u.name: u.role for u in app.container.auth.list_users()}
