@@ -45,6 +45,7 @@ LOGIN_PATHS = ("/login", "/login/")
 LOGOUT_PATHS = ("/logout", "/logout/")
 UPLOAD_PATHS = (f"{API_PREFIX}/upload", f"{API_PREFIX}/upload/")
 MAX_LOGIN_BODY = 16 * 1024
+BUSY_DELAY_SECONDS = 1.0  # a refused login is answered after this: a timer costs nothing, a fast loop would
 SESSION_CACHE_SECONDS = 2.0
 PURGE_EVERY_SECONDS = 3600
 
@@ -103,17 +104,27 @@ class ClientInfo:
 
 
 # ---- logins, off the event loop -------------------------------------------------------------
+def _lower_priority() -> None:
+    """Hash checks yield the CPU to serving pages (Linux: a thread's nice value is its own)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):
+        pass
+
+
 class LoginGate:
     """Runs ``auth.login`` in a bounded pool; None when too many logins are already waiting."""
 
     def __init__(self, auth, *, concurrency: int, queue: int):
         self.auth = auth
-        self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="xuefa-login")
+        self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="xuefa-login",
+                                       initializer=_lower_priority)
         self.limit = concurrency + queue
         self.inflight = 0  # touched on the event loop thread only
 
     async def login(self, name: str, password: str, address: str):
         if self.inflight >= self.limit:
+            await asyncio.sleep(BUSY_DELAY_SECONDS)
             return None
         self.inflight += 1
         try:
