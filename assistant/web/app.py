@@ -121,7 +121,10 @@ def launch(demo: gr.Blocks, auth, settings: Settings, *, host: str | None = None
     guard = Guard(auth, s)
     if demo.delete_cache is None:
         demo.delete_cache = UPLOAD_CACHE
-    tls = {"ssl_certfile": str(s.ssl_certfile), "ssl_keyfile": str(s.ssl_keyfile)} if s.tls else {}
+    # gradio checks its own local URL after starting; the certificate names the public host
+    # (or is self-signed), not 127.0.0.1, so that one request does not verify it
+    tls = {"ssl_certfile": str(s.ssl_certfile), "ssl_keyfile": str(s.ssl_keyfile), "ssl_verify": False} \
+        if s.tls else {}
     return demo.queue(default_concurrency_limit=4).launch(
         server_name=host or s.host, server_port=port or s.port,
         root_path=root_path if root_path is not None else s.root_path,

@@ -104,21 +104,14 @@ class ClientInfo:
 
 
 # ---- logins, off the event loop -------------------------------------------------------------
-def _lower_priority() -> None:
-    """Hash checks yield the CPU to serving pages (Linux: a thread's nice value is its own)."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-    except (AttributeError, OSError):
-        pass
-
-
 class LoginGate:
     """Runs ``auth.login`` in a bounded pool; None when too many logins are already waiting."""
 
     def __init__(self, auth, *, concurrency: int, queue: int):
         self.auth = auth
-        self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="xuefa-login",
-                                       initializer=_lower_priority)
+        # not niced: a lowered thread that holds the GIL (SQL between hashes) and is not
+        # scheduled stalls the event loop waiting for it
+        self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="xuefa-login")
         self.limit = concurrency + queue
         self.inflight = 0  # touched on the event loop thread only
 
