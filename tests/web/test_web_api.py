@@ -46,6 +46,18 @@ def _rows(df) -> list[list]:
     return df["data"] if isinstance(df, dict) else df
 
 
+def assert_session_ended(client) -> None:
+    """The handler refuses the ended session (in Chinese), or gradio already does (401)."""
+    try:
+        client.predict(api_name="/admin_index_status")
+    except AppError as e:
+        assert "登录已失效" in str(e)
+    except httpx.HTTPStatusError as e:
+        assert e.response.status_code == 401
+    else:
+        pytest.fail("an ended session was served")
+
+
 def test_login_is_required(app):
     from gradio_client import Client
 
@@ -234,10 +246,13 @@ def test_admin_endpoints(app, admin, tmp_path):
     with pytest.raises(AppError, match=DENIED):
         wang.predict(api_name="/admin_index_status")
     admin.predict("wang", "admin", api_name="/admin_set_role")
-    assert "已向量化" in wang.predict(api_name="/admin_index_status")  # role read fresh each call
+    assert_session_ended(wang)  # a new role ends the open sessions
+    wang = app.client(("wang", "wang-pass-123"))
+    assert "已向量化" in wang.predict(api_name="/admin_index_status")
     admin.predict("wang", "staff", api_name="/admin_set_role")
+    assert_session_ended(wang)
     with pytest.raises(AppError, match=DENIED):
-        wang.predict(api_name="/admin_index_status")
+        app.client(("wang", "wang-pass-123")).predict(api_name="/admin_index_status")
     admin.predict("wang", "new-wang-pass-1", api_name="/admin_reset_password")
     assert app.container.auth.authenticate("wang", "new-wang-pass-1") is not None
 
