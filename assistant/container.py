@@ -230,9 +230,15 @@ class Container:
 
     @component
     def auth(self):
-        from assistant.accounts.auth_service import AuthService
+        import datetime as dt
 
-        return AuthService(self.records, departments=self.departments)
+        from assistant.accounts.auth_service import AuthService
+        from assistant.accounts.sessions import SessionPolicy
+
+        s = self.settings
+        policy = SessionPolicy(idle=dt.timedelta(minutes=s.session_idle_minutes),
+                               absolute=dt.timedelta(hours=s.session_max_hours))
+        return AuthService(self.records, departments=self.departments, audit=self.audit, sessions=policy)
 
     @component
     def depts(self):

@@ -63,6 +63,18 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=1, le=65535)
     root_path: str = ""
+    ssl_certfile: Path | None = Field(default=None, description="HTTPS 证书（PEM）；与 ssl_keyfile 一起设置")
+    ssl_keyfile: Path | None = Field(default=None, description="HTTPS 私钥（PEM）")
+    # reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated
+    # addresses or networks, e.g. "127.0.0.1,10.0.0.0/8"); empty: the peer address is the client
+    trusted_proxies: str = ""
+
+    # logins and sessions
+    session_idle_minutes: float = Field(default=120, gt=0, le=7 * 24 * 60, description="无操作多久后需重新登录")
+    session_max_hours: float = Field(default=12, gt=0, le=30 * 24, description="登录后最长多久需重新登录")
+    login_concurrency: int = Field(default=0, ge=0, le=64, description="同时校验密码的上限（0：按 CPU 核数）")
+    login_queue: int = Field(default=8, ge=0, le=1000, description="等待校验密码的登录请求上限，超出即拒绝")
+    upload_max_files: int = Field(default=50, ge=1, le=10000, description="管理员每小时可上传的文件数")
 
     @field_validator("timezone")
     @classmethod
@@ -105,6 +117,10 @@ class Settings(BaseSettings):
     @property
     def llm_configured(self) -> bool:
         return bool(self.llm_base_url and self.llm_model)
+
+    @property
+    def tls(self) -> bool:
+        return bool(self.ssl_certfile and self.ssl_keyfile)
 
     @property
     def max_file_bytes(self) -> int:

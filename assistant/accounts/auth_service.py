@@ -5,24 +5,30 @@ older parameters is upgraded at the next successful login. Roles: ``staff`` and 
 Every admin action in the app calls :func:`require_admin` on the user read from the
 authenticated session, so the check happens on the server whatever the client sends.
 
-A few failed logins in a row for one name lock that name out for a short while (slows down
-password guessing without a database table).
+Logging in (:meth:`AuthService.login`) goes through per-address and per-name back-off
+(``throttle.py``, counters in the database), opens a database session (``sessions.py``) and
+writes every success, failure and lockout to the audit log. Changing a password or role, or
+disabling an account, revokes the user's sessions.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
-import threading
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from assistant.accounts.sessions import SessionPolicy, SessionService
+from assistant.accounts.throttle import Throttle, ThrottlePolicy
 from knowledge.errors import NotFoundError, PermissionDeniedError, XuefaError
-from knowledge.store.records import ROLES, Records
+from knowledge.store.audit import AuditLog
+from knowledge.store.login_throttle import LoginThrottle
+from knowledge.store.records import ROLES, Records, utcnow
+from knowledge.store.sessions import Sessions
 
 if TYPE_CHECKING:
     from knowledge.store.departments import Departments
@@ -30,8 +36,6 @@ if TYPE_CHECKING:
 MIN_PASSWORD_CHARS = 8
 MAX_PASSWORD_CHARS = 256
 NAME_RE = re.compile(r"^[A-Za-z0-9_.\-@\u4e00-\u9fff]{1,64}$")
-MAX_FAILURES = 5  # in a row, per user name
-LOCKOUT_SECONDS = 60
 # what a user without a department is shown as; reserved, so no department can take the name
 UNGROUPED = "未分组"
 
@@ -45,6 +49,7 @@ class UserInfo:
     role: str
     has_password: bool = True
     department: str = ""  # "" when the user has none
+    disabled: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -61,9 +66,25 @@ def require_admin(user) -> None:
         raise PermissionDeniedError("仅管理员可以执行此操作。")
 
 
-def _user_info(row, department: str | None = None) -> UserInfo:
+def _user_info(row, department: str | None = None, disabled: bool = False) -> UserInfo:
     return UserInfo(id=row.id, name=row.name, role=row.role, has_password=bool(row.password_hash),
-                    department=department or "")
+                    department=department or "", disabled=disabled)
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """What a login attempt came to: ``ok`` (with the user and a session token), ``bad``
+    (wrong name or password), ``throttled`` (not checked: wait ``retry_after`` seconds) or
+    ``disabled`` (right password, account disabled)."""
+
+    outcome: str
+    user: UserInfo | None = None
+    token: str | None = None
+    retry_after: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == "ok"
 
 
 def check_name(name: str) -> str:
@@ -90,18 +111,26 @@ def check_role(role: str) -> str:
 
 
 class AuthService:
-    """Create users, set passwords and roles, and authenticate logins."""
+    """Create users, set passwords and roles, disable accounts, log in and keep sessions."""
 
     def __init__(self, records: Records, hasher: PasswordHasher | None = None, *,
-                 max_failures: int = MAX_FAILURES, lockout_seconds: float = LOCKOUT_SECONDS,
-                 departments: Departments | None = None):
+                 departments: Departments | None = None, audit: AuditLog | None = None,
+                 throttle: ThrottlePolicy | None = None, sessions: SessionPolicy | None = None,
+                 clock: Callable[[], dt.datetime] | None = None,
+                 max_failures: int | None = None, lockout_seconds: float | None = None):
         self.records = records
         self.departments = departments  # without it, every user's department reads ""
+        self.audit = audit or AuditLog(records)
         self.hasher = hasher or PasswordHasher()
-        self.max_failures = max_failures
-        self.lockout_seconds = lockout_seconds
-        self._failures: dict[str, tuple[int, float]] = {}
-        self._lock = threading.Lock()
+        self.clock = clock or utcnow  # replaceable in tests (timeouts, back-off)
+        policy = throttle or ThrottlePolicy()
+        if max_failures is not None:  # the older knobs: failures allowed, first wait
+            policy = replace(policy, pair_free=max_failures)
+        if lockout_seconds is not None:
+            policy = replace(policy, base_seconds=lockout_seconds)
+        self.throttle = Throttle(LoginThrottle(records), policy)
+        self.accounts = Sessions(records)
+        self.sessions = SessionService(self.accounts, lambda: self.clock(), sessions)
         # verified against when the user does not exist, so both cases cost the same time
         self._dummy_hash = self.hasher.hash("xuefa-no-such-user")
 
@@ -112,15 +141,17 @@ class AuthService:
 
     def list_users(self) -> list[UserInfo]:
         membership = self.departments.membership() if self.departments else {}
-        return [_user_info(u, membership.get(u.id)) for u in self.records.list_users()]
+        disabled = self.accounts.disabled_ids()
+        return [_user_info(u, membership.get(u.id), u.id in disabled) for u in self.records.list_users()]
 
     def count_users(self, *, role: str | None = None) -> int:
-        """Users who can log in (have a password), optionally of one role."""
+        """Users who can log in (have a password and are not disabled), optionally of one role."""
+        disabled = self.accounts.disabled_ids()
         return sum(1 for u in self.records.list_users()
-                   if u.password_hash and (role is None or u.role == role))
+                   if u.password_hash and u.id not in disabled and (role is None or u.role == role))
 
     # ---- changing ----------------------------------------------------------------------------
-    def create_user(self, name: str, password: str, role: str = "staff") -> UserInfo:
+    def create_user(self, name: str, password: str, role: str = "staff", *, actor: str | None = None) -> UserInfo:
         """A new login. A record that exists without a password (made by the CLI's quiz for
         its local user) gets this password and role; an existing login is an error."""
         name, role = check_name(name), check_role(role)
@@ -134,23 +165,53 @@ class AuthService:
         if existing is None:
             self.records.ensure_user(name, role=role)
         row = self.records.update_user(name, role=role, password_hash=self.hasher.hash(password))
+        if actor:
+            self.audit.log(actor, "user.add", row.name, {"role": role})
         return self._info(row)
 
-    def set_password(self, name: str, password: str) -> UserInfo:
+    def set_password(self, name: str, password: str, *, actor: str | None = None) -> UserInfo:
+        """A new password; every open session of the user ends."""
         check_password(password)
         self.records.get_user(name)  # NotFoundError first, before hashing
         row = self.records.update_user(name, password_hash=self.hasher.hash(password))
-        self._clear_failures(row.name)
+        ended = self.sessions.end_all(row.id, "password")
+        self.audit.log(actor or row.name, "user.passwd", row.name, {"sessions_ended": ended})
         return self._info(row)
 
-    def set_role(self, name: str, role: str, *, acting: UserInfo | None = None) -> UserInfo:
-        """Change a role; the last admin who can log in cannot be demoted."""
+    def set_role(self, name: str, role: str, *, acting: UserInfo | None = None, actor: str | None = None) -> UserInfo:
+        """Change a role (the user's sessions end); the last admin who can log in cannot be demoted."""
         check_role(role)
         user = self.get_user(name)
-        if user.role == "admin" and role != "admin" and user.has_password \
+        if user.role == role:
+            return user
+        if user.role == "admin" and user.has_password and not user.disabled \
                 and self.count_users(role="admin") <= 1:
             raise XuefaError("至少需要保留一名管理员。")
-        return self._info(self.records.update_user(user.name, role=role))
+        row = self.records.update_user(user.name, role=role)
+        ended = self.sessions.end_all(row.id, "role")
+        who = acting.name if acting else (actor or "cli")
+        self.audit.log(who, "user.role", row.name, {"from": user.role, "to": role, "sessions_ended": ended})
+        return self._info(row)
+
+    def disable(self, name: str, *, actor: str) -> UserInfo:
+        """Disable an account: it cannot log in and its open sessions end at once. The last
+        admin who can log in cannot be disabled, nor can an admin disable themself."""
+        user = self.get_user(name)
+        if user.name == actor:
+            raise XuefaError("不能停用自己的账号。")
+        if user.role == "admin" and not user.disabled and self.count_users(role="admin") <= 1:
+            raise XuefaError("至少需要保留一名可登录的管理员。")
+        changed = self.accounts.disable(user.id, by=actor, at=self.clock())
+        ended = self.sessions.end_all(user.id, "disabled")
+        if changed:
+            self.audit.log(actor, "user.disable", user.name, {"sessions_ended": ended})
+        return replace(user, disabled=True)
+
+    def enable(self, name: str, *, actor: str) -> UserInfo:
+        user = self.get_user(name)
+        if self.accounts.enable(user.id):
+            self.audit.log(actor, "user.enable", user.name)
+        return replace(user, disabled=False)
 
     def ensure_first_admin(self, name: str, password: str, *, password_file: Path
                            ) -> tuple[str, str | None] | None:
@@ -173,16 +234,63 @@ class AuthService:
         return name, generated
 
     def _info(self, row) -> UserInfo:
-        return _user_info(row, self.departments.department_of(row.id) if self.departments else None)
+        return _user_info(row, self.departments.department_of(row.id) if self.departments else None,
+                          self.accounts.is_disabled(row.id))
 
     # ---- logging in --------------------------------------------------------------------------
-    def authenticate(self, name: str, password: str) -> UserInfo | None:
-        """The user when ``password`` is right; None otherwise (also while locked out)."""
-        name = (name or "").strip()
+    def login(self, name: str, password: str, *, address: str = "") -> LoginResult:
+        """Check a password behind the back-off and, when right, open a session (``token``)."""
+        result = self.check_login(name, password, address=address)
+        if result.ok:
+            token = self.sessions.start(result.user.id, address=address)
+            result = replace(result, token=token)
+        return result
+
+    def check_login(self, name: str, password: str, *, address: str = "") -> LoginResult:
+        """Check a password behind the back-off, count and log the outcome; no session."""
+        name = (name or "").strip()[:MAX_PASSWORD_CHARS]
+        address = (address or "unknown")[:64]
         if not name or not isinstance(password, str) or len(password) > MAX_PASSWORD_CHARS:
+            return LoginResult("bad")
+        now = self.clock()
+        wait, scope = self.throttle.wait(name, address, now)
+        if wait > 0:
+            if self.throttle.refused(name, address, scope) == 1:  # once per lockout, not per request
+                self.audit.log(name[:64], "login.throttled", address, {"scope": scope, "retry_after": round(wait)})
+            return LoginResult("throttled", retry_after=wait)
+        row = self._verify(name, password)
+        if row is None:
+            return self._failed(name, address, now)
+        self.throttle.succeeded(name, address)
+        if self.accounts.is_disabled(row.id):
+            self.audit.log(row.name, "login.disabled", address)
+            return LoginResult("disabled")
+        self.audit.log(row.name, "login.ok", address)
+        return LoginResult("ok", self._info(row))
+
+    def authenticate(self, name: str, password: str, *, address: str = "local") -> UserInfo | None:
+        """The user when ``password`` is right (and the account enabled, not backed off); else None."""
+        return self.check_login(name, password, address=address).user
+
+    def gradio_auth(self, username: str, password: str) -> bool:
+        """An ``auth=`` callable for gradio: True lets the login through (no session: the web
+        app's own /login opens database sessions)."""
+        return self.authenticate(username, password) is not None
+
+    def session_user(self, token: str | None) -> UserInfo | None:
+        """The user of a valid session token (None: unknown, expired, revoked, disabled)."""
+        row = self.sessions.valid(token)
+        if row is None:
             return None
-        if self._locked(name):
-            return None
+        dept = self.departments.department_of(row.user_id) if self.departments else None
+        return UserInfo(id=row.user_id, name=row.user_name, role=row.role, has_password=row.has_password,
+                        department=dept or "")
+
+    def logout(self, token: str | None) -> None:
+        self.sessions.end(token)
+
+    def _verify(self, name: str, password: str):
+        """The user row when the password is right; the hash is checked either way (same time)."""
         try:
             row = self.records.get_user(name)
             stored = row.password_hash
@@ -190,38 +298,18 @@ class AuthService:
             row, stored = None, None
         try:
             self.hasher.verify(stored or self._dummy_hash, password)
-            ok = stored is not None
         except (VerifyMismatchError, VerificationError, InvalidHashError):
-            ok = False
-        if not ok:
-            self._failed(name)
             return None
-        self._clear_failures(name)
+        if stored is None:
+            return None
         if self.hasher.check_needs_rehash(stored):
             row = self.records.update_user(name, password_hash=self.hasher.hash(password))
-        return self._info(row)
+        return row
 
-    def gradio_auth(self, username: str, password: str) -> bool:
-        """The ``auth=`` callable of gradio's launch(): True lets the login through."""
-        return self.authenticate(username, password) is not None
-
-    def _locked(self, name: str) -> bool:
-        with self._lock:
-            count, since = self._failures.get(name, (0, 0.0))
-            if count < self.max_failures:
-                return False
-            if time.monotonic() - since >= self.lockout_seconds:
-                self._failures.pop(name, None)
-                return False
-            return True
-
-    def _failed(self, name: str) -> None:
-        with self._lock:
-            count, _ = self._failures.get(name, (0, 0.0))
-            self._failures[name] = (count + 1, time.monotonic())
-            if len(self._failures) > 10000:  # bounded memory under a flood of names
-                self._failures.clear()
-
-    def _clear_failures(self, name: str) -> None:
-        with self._lock:
-            self._failures.pop(name, None)
+    def _failed(self, name: str, address: str, now: dt.datetime) -> LoginResult:
+        locks = self.throttle.failed(name, address, now)
+        self.audit.log(name[:64], "login.fail", address)
+        for lock in locks:
+            self.audit.log(name[:64], "login.lockout", address,
+                           {"scope": lock.scope, "failures": lock.failures, "seconds": round(lock.seconds)})
+        return LoginResult("bad")

@@ -10,6 +10,7 @@ import logging
 import os
 import threading
 import time
+from pathlib import Path
 
 import click
 
@@ -62,17 +63,38 @@ def _announce_first_admin(created, home) -> None:
         click.echo(f"已创建初始管理员 {name}（密码取自 XUEFA_ADMIN_PASSWORD）。")
 
 
+def with_tls(settings, certfile: str | None, keyfile: str | None):
+    """The settings with the command line's certificate and key (both or neither)."""
+    if bool(certfile) != bool(keyfile):
+        raise click.UsageError("--ssl-certfile 与 --ssl-keyfile 须同时给出。")
+    if not certfile:
+        if bool(settings.ssl_certfile) != bool(settings.ssl_keyfile):
+            raise click.UsageError("XUEFA_SSL_CERTFILE 与 XUEFA_SSL_KEYFILE 须同时设置。")
+        return settings
+    return settings.model_copy(update={"ssl_certfile": Path(certfile), "ssl_keyfile": Path(keyfile)})
+
+
+def warn_plain_http(host: str, settings) -> None:
+    """Passwords and session cookies cross the network in clear text without TLS."""
+    if host not in ("127.0.0.1", "localhost", "::1") and not settings.tls and not settings.trusted_proxies:
+        click.echo(f"警告：在 {host} 上以 HTTP 明文提供服务，密码和登录凭据可被同一网络中的人截获。"
+                   "请用 --ssl-certfile/--ssl-keyfile 启用 HTTPS，或置于 HTTPS 反向代理之后"
+                   "（并设置 XUEFA_TRUSTED_PROXIES）。", err=True)
+
+
 @click.command()
 @click.option("--host", help="监听地址（默认 127.0.0.1；对局域网开放用 0.0.0.0）")
 @click.option("--port", type=click.IntRange(1, 65535), help="端口（默认 7860）")
 @click.option("--root-path", help="反向代理下的路径前缀，如 /xuefa")
 @click.option("--no-embed", is_flag=True, help="不在后台补齐语义向量")
+@click.option("--ssl-certfile", type=click.Path(exists=True, dir_okay=False), help="HTTPS 证书（PEM）")
+@click.option("--ssl-keyfile", type=click.Path(exists=True, dir_okay=False), help="HTTPS 私钥（PEM）")
 @click.pass_context
 @user_errors
-def serve(ctx, host, port, root_path, no_embed):
+def serve(ctx, host, port, root_path, no_embed, ssl_certfile, ssl_keyfile):
     """启动浏览器应用（问答、练习、考试、法规库、管理）。"""
     c = container(ctx)
-    s = c.settings
+    s = with_tls(c.settings, ssl_certfile, ssl_keyfile)
     _announce_first_admin(ensure_first_admin(c), s.home)
     import_bundled_if_empty(c.ingestion)
     if s.embed_in_background and not no_embed:
@@ -90,7 +112,8 @@ def serve(ctx, host, port, root_path, no_embed):
 
     host, port = host or s.host, port or s.port
     root = s.root_path if root_path is None else root_path
-    click.echo(f"学法已启动：http://{host}:{port}{root or '/'}（Ctrl-C 停止）")
+    warn_plain_http(host, s)
+    click.echo(f"学法已启动：{'https' if s.tls else 'http'}://{host}:{port}{root or '/'}（Ctrl-C 停止）")
     try:
         launch(build_app(c.services), c.auth, s, host=host, port=port, root_path=root, block=True, quiet=True)
     finally:

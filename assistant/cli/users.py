@@ -32,7 +32,7 @@ def users_add(ctx, name, role, dept, password):
     if dept is not None:
         check_department_name(dept)  # before the user exists, so a bad name leaves nothing behind
     c = container(ctx)
-    user = c.auth.create_user(name, password, role=role)
+    user = c.auth.create_user(name, password, role=role, actor=CLI_ACTOR)
     click.echo(f"已创建用户 {user.name}（{role}）。")
     if dept is not None:
         change = c.depts.set_department(user.name, dept, actor=CLI_ACTOR, create_missing=True)
@@ -48,8 +48,8 @@ def users_add(ctx, name, role, dept, password):
 @user_errors
 def users_passwd(ctx, name, password):
     """修改用户密码。"""
-    user = container(ctx).auth.set_password(name, password)
-    click.echo(f"已修改 {user.name} 的密码。")
+    user = container(ctx).auth.set_password(name, password, actor=CLI_ACTOR)
+    click.echo(f"已修改 {user.name} 的密码（其已登录的页面需重新登录）。")
 
 
 @users.command("role")
@@ -59,8 +59,28 @@ def users_passwd(ctx, name, password):
 @user_errors
 def users_role(ctx, name, role):
     """修改用户角色（至少保留一名管理员）。"""
-    user = container(ctx).auth.set_role(name, role)
+    user = container(ctx).auth.set_role(name, role, actor=CLI_ACTOR)
     click.echo(f"{user.name} 的角色已改为 {user.role}。")
+
+
+@users.command("disable")
+@click.argument("name")
+@click.pass_context
+@user_errors
+def users_disable(ctx, name):
+    """停用账号：不能再登录，已登录的页面随即失效（至少保留一名可登录的管理员）。"""
+    user = container(ctx).auth.disable(name, actor=CLI_ACTOR)
+    click.echo(f"已停用 {user.name}。")
+
+
+@users.command("enable")
+@click.argument("name")
+@click.pass_context
+@user_errors
+def users_enable(ctx, name):
+    """重新启用被停用的账号。"""
+    user = container(ctx).auth.enable(name, actor=CLI_ACTOR)
+    click.echo(f"已启用 {user.name}。")
 
 
 @users.command("dept")
@@ -85,5 +105,5 @@ def users_list(ctx):
     """列出用户、角色与科室。"""
     listed = container(ctx).auth.list_users()
     for u in listed:
-        click.echo(f"{u.name}\t{u.role}\t{u.department_label}")
+        click.echo(f"{u.name}\t{u.role}{'（已停用）' if u.disabled else ''}\t{u.department_label}")
     click.echo(f"共 {len(listed)} 个用户。")

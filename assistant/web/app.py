@@ -2,10 +2,11 @@
 it uses; ``launch(demo, auth, settings)`` serves it behind gradio's login (users and roles
 from the records database).
 
-Authentication: gradio's ``auth=`` calls :meth:`AuthService.gradio_auth` (argon2 hashes in
-SQL) at ``/login`` and keeps a session cookie; every handler reads ``request.username`` from
-that session and the role from the database (see ``common.current_user``/``admin_user``).
-gradio_client logs in the same way (``Client(url, auth=(name, password))``).
+Authentication: ``web/security.py`` answers ``/login`` (argon2 off the event loop, back-off,
+audit log) and keeps sessions in the database under gradio's cookie; gradio shows its login
+page and reads the user from those sessions; every handler re-checks the session and reads
+the role from the database (see ``common.current_user``/``admin_user``). gradio_client logs
+in the same way (``Client(url, auth=(name, password))``).
 """
 from __future__ import annotations
 
@@ -105,16 +106,32 @@ def build_app(s: Services) -> gr.Blocks:
     return demo
 
 
+# gradio's copies of uploaded files: checked hourly, deleted after six hours (the import
+# keeps its own copy under XUEFA_HOME/uploads)
+UPLOAD_CACHE = (3600, 6 * 3600)
+
+
 def launch(demo: gr.Blocks, auth, settings: Settings, *, host: str | None = None, port: int | None = None,
            root_path: str | None = None, block: bool = True, quiet: bool = False):
     """Serve the app with login (``auth``: the AuthService). ``block=False`` returns at once
-    (tests, embedding); host, port and root path default to the settings."""
+    (tests, embedding); host, port, root path and TLS come from the settings."""
+    from assistant.web.security import Guard
+
     s = settings
+    guard = Guard(auth, s)
+    if demo.delete_cache is None:
+        demo.delete_cache = UPLOAD_CACHE
+    # gradio checks its own local URL after starting; the certificate names the public host
+    # (or is self-signed), not 127.0.0.1, so that one request does not verify it
+    tls = {"ssl_certfile": str(s.ssl_certfile), "ssl_keyfile": str(s.ssl_keyfile), "ssl_verify": False} \
+        if s.tls else {}
     return demo.queue(default_concurrency_limit=4).launch(
         server_name=host or s.host, server_port=port or s.port,
         root_path=root_path if root_path is not None else s.root_path,
+        # gradio shows its login page when auth is set; the Guard answers /login itself
         auth=auth.gradio_auth, auth_message="请使用学法账号登录（账号由管理员创建）。",
         theme=theme(), css=CSS, prevent_thread_lock=not block, quiet=quiet, show_error=True,
         ssr_mode=False, footer_links=[], max_file_size=s.max_file_bytes, favicon_path=None,
         allowed_paths=[], pwa=False, mcp_server=False, enable_monitoring=False,
+        app_kwargs={"middleware": [guard.middleware()], "lifespan": guard.lifespan}, **tls,
     )

@@ -15,6 +15,9 @@ from knowledge.errors import NotFoundError, PermissionDeniedError, XuefaError
 log = logging.getLogger(__name__)
 
 ROLE_NAMES = {"admin": "管理员", "staff": "工作人员"}
+# gradio's session cookie names (followed by the cookie id); the token in them is ours
+SESSION_COOKIE_PREFIXES = ("access-token-", "access-token-unsecure-")
+SESSION_ENDED = "登录已失效（超时、已退出或账号已变更），请刷新页面重新登录。"
 STATUS_CLASS = {"现行有效": "ok", "尚未生效": "info", "已被修改": "warn", "已废止": "bad"}
 
 
@@ -22,17 +25,36 @@ STATUS_CLASS = {"现行有效": "ok", "尚未生效": "info", "已被修改": "w
 def current_user(auth, request: gr.Request | None):
     """The logged-in user, looked up in the database on every call.
 
-    The name comes from gradio's session cookie (set by ``/login`` through our ``auth=``
-    callable), so a client cannot claim another identity; the role is read fresh, so a
-    demoted or deleted account loses its rights at once.
+    A gradio request is checked against its database session (the token in the session
+    cookie, see ``web/security.py``): expired, logged out, revoked (password or role changed)
+    and disabled sessions are refused here even if gradio let the request in a moment ago.
+    The role is read fresh, so a demoted account loses its rights at once. Other request
+    objects (direct calls in tests and in-process) name the user as is.
     """
     name = getattr(request, "username", None) if request is not None else None
     if not name:
         raise PermissionDeniedError("请先登录。")
+    if isinstance(request, gr.Request):
+        return _session_user(auth, request, name)
     try:
         return auth.get_user(name)
     except NotFoundError:
         raise PermissionDeniedError("该账号已不存在，请重新登录。") from None
+
+
+def _request_cookies(request: gr.Request) -> dict:
+    if request.request is not None:
+        return dict(request.request.cookies)
+    return dict(request.kwargs.get("cookies") or {})
+
+
+def _session_user(auth, request: gr.Request, name: str):
+    for key, token in _request_cookies(request).items():
+        if key.startswith(SESSION_COOKIE_PREFIXES) and token:
+            user = auth.session_user(token)
+            if user is not None and user.name == name:
+                return user
+    raise PermissionDeniedError(SESSION_ENDED)
 
 
 def admin_user(auth, request: gr.Request | None):

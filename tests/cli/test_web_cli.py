@@ -31,6 +31,27 @@ def env(tmp_path, monkeypatch):
     return home
 
 
+def test_users_disable_and_enable(env):
+    from assistant.container import Container
+    from assistant.settings import Settings
+
+    runner = CliRunner()
+    runner.invoke(main, ["users", "add", "admin", "--role", "admin", "--password", "admin-pass-1"])
+    runner.invoke(main, ["users", "add", "zhang", "--password", "zhang-pass-1"])
+    token = Container(Settings()).auth.login("zhang", "zhang-pass-1").token
+    r = runner.invoke(main, ["users", "disable", "zhang"])
+    assert r.exit_code == 0 and "已停用 zhang" in r.output
+    auth = Container(Settings()).auth
+    assert auth.session_user(token) is None and auth.login("zhang", "zhang-pass-1").outcome == "disabled"
+    assert "zhang\tstaff（已停用）" in runner.invoke(main, ["users", "list"]).output
+    r = runner.invoke(main, ["users", "disable", "admin"])
+    assert r.exit_code == 1 and "管理员" in r.output
+    assert runner.invoke(main, ["users", "enable", "zhang"]).exit_code == 0
+    assert Container(Settings()).auth.login("zhang", "zhang-pass-1").ok
+    actions = [a.action for a in Container(Settings()).audit.recent()]
+    assert "user.disable" in actions and "user.enable" in actions
+
+
 def test_users_commands(env):
     runner = CliRunner()
     r = runner.invoke(main, ["users", "add", "admin", "--role", "admin", "--password", "admin-pass-1"])

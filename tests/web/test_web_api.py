@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import httpx
 import pytest
 from gradio_client import handle_file
 from gradio_client.exceptions import AppError
@@ -45,6 +46,18 @@ def _rows(df) -> list[list]:
     return df["data"] if isinstance(df, dict) else df
 
 
+def assert_session_ended(client) -> None:
+    """The handler refuses the ended session (in Chinese), or gradio already does (401)."""
+    try:
+        client.predict(api_name="/admin_index_status")
+    except AppError as e:
+        assert "登录已失效" in str(e)
+    except httpx.HTTPStatusError as e:
+        assert e.response.status_code == 401
+    else:
+        pytest.fail("an ended session was served")
+
+
 def test_login_is_required(app):
     from gradio_client import Client
 
@@ -60,7 +73,7 @@ def test_staff_is_refused_every_admin_endpoint(app, staff, tmp_path):
     calls = {
         "/admin_index_status": (),
         "/admin_documents": ("", False),
-        "/admin_ingest": ([handle_file(str(docx))], "", "自动识别", "", "", "", "自动识别"),
+        "/admin_ingest": ([], "", "自动识别", "", "", "", "自动识别"),
         "/admin_set_status": (doc_id, "已废止"),
         "/admin_delete": (doc_id, True, True),
         "/admin_import_statutes": (False,),
@@ -76,6 +89,8 @@ def test_staff_is_refused_every_admin_endpoint(app, staff, tmp_path):
         "/admin_rename_department": ("综合科", "越权科"),
         "/admin_delete_department": ("综合科", True),
         "/admin_set_user_dept": (STAFF[0], "越权科"),
+        "/admin_disable_user": (ADMIN[0],),
+        "/admin_enable_user": (STAFF[0],),
     }
     app.container.depts.set_department(STAFF2[0], "综合科", actor="test", create_missing=True)
     depts_before = [(d.name, d.members) for d in app.container.depts.list()]
@@ -83,6 +98,9 @@ def test_staff_is_refused_every_admin_endpoint(app, staff, tmp_path):
     for api, args in calls.items():
         with pytest.raises(AppError, match=DENIED):
             staff.predict(*args, api_name=api)
+    # a file for the import never reaches the server: uploads are an admin's
+    with pytest.raises(httpx.HTTPStatusError, match="403"):
+        staff.predict([handle_file(str(docx))], "", "自动识别", "", "", "", "自动识别", api_name="/admin_ingest")
     # nothing changed on the server
     assert [(d.id, d.status) for d in app.container.store.list_documents()] == before
     names = {u.name: u.role for u in app.container.auth.list_users()}
@@ -228,10 +246,13 @@ def test_admin_endpoints(app, admin, tmp_path):
     with pytest.raises(AppError, match=DENIED):
         wang.predict(api_name="/admin_index_status")
     admin.predict("wang", "admin", api_name="/admin_set_role")
-    assert "已向量化" in wang.predict(api_name="/admin_index_status")  # role read fresh each call
+    assert_session_ended(wang)  # a new role ends the open sessions
+    wang = app.client(("wang", "wang-pass-123"))
+    assert "已向量化" in wang.predict(api_name="/admin_index_status")
     admin.predict("wang", "staff", api_name="/admin_set_role")
+    assert_session_ended(wang)
     with pytest.raises(AppError, match=DENIED):
-        wang.predict(api_name="/admin_index_status")
+        app.client(("wang", "wang-pass-123")).predict(api_name="/admin_index_status")
     admin.predict("wang", "new-wang-pass-1", api_name="/admin_reset_password")
     assert app.container.auth.authenticate("wang", "new-wang-pass-1") is not None
 

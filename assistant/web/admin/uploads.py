@@ -1,11 +1,14 @@
 """管理 › 导入文件: upload laws or internal rules; each file is kept under XUEFA_HOME/uploads
-(the store cites a stable copy) and ingested on its own, with a per-file result table."""
+(the store cites a stable copy) and ingested on its own, with a per-file result table.
+
+Copies are named by content hash, so uploading the same file again adds no copy; a copy that
+was not needed (the file failed, or was already in the store) is removed at once. gradio's
+own temporary copies are deleted on a schedule (``app.UPLOAD_CACHE``)."""
 from __future__ import annotations
 
-import datetime as dt
+import hashlib
 import re
 import shutil
-import time
 from pathlib import Path
 
 import gradio as gr
@@ -29,6 +32,14 @@ def _opt(value):
 def _safe_name(name: str) -> str:
     name = Path(name).name
     return re.sub(r"[\\/:*?\"<>|\x00-\x1f]", "_", name) or "upload"
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()[:16]
 
 
 def _summary(rows, done: bool) -> str:
@@ -59,7 +70,7 @@ class UploadSection:
                                 publish_date=_opt(publish_date), effective_date=_opt(effective_date),
                                 status=_opt(status))
         rows: list[list] = []
-        keep_dir = self.uploads_dir / dt.date.today().isoformat()
+        keep_dir = self.uploads_dir
         keep_dir.mkdir(parents=True, exist_ok=True)
         for i, src in enumerate(paths):
             progress((i, len(paths)), desc=f"正在导入 {src.name}")
@@ -70,13 +81,13 @@ class UploadSection:
         yield rows, _summary(rows, done=True)
 
     def _ingest_one(self, src: Path, keep_dir: Path, options: IngestOptions) -> list:
-        kept = keep_dir / _safe_name(src.name)
-        if kept.exists() and kept.resolve() != src.resolve():
-            kept = keep_dir / f"{int(time.time() * 1000)}-{_safe_name(src.name)}"
-        shutil.copyfile(src, kept)  # the store cites a stable copy, not gradio's temp file
+        kept = keep_dir / f"{_digest(src)}-{_safe_name(src.name)}"
+        new_copy = not kept.exists()
+        if new_copy:  # the store cites a stable copy, not gradio's temp file
+            shutil.copyfile(src, kept)
         out = self.ingestion.ingest_file(kept, options)
         note = out.error if not out.ok else (f"取代旧版本 {len(out.superseded)} 个" if out.superseded else "")
-        if not out.ok:
+        if new_copy and (not out.ok or out.result == "unchanged"):
             kept.unlink(missing_ok=True)
         return [src.name, RESULT_NAMES.get(out.result, out.result), out.title, out.articles, note]
 

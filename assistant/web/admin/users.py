@@ -1,5 +1,6 @@
-"""管理 › 用户与角色: create users, change roles (the last admin stays), reset passwords, and
-put users in departments (or back in 未分组)."""
+"""管理 › 用户与角色: create users, change roles (the last admin stays), reset passwords,
+disable and enable accounts, and put users in departments (or back in 未分组). A new password,
+a new role or disabling ends the user's open sessions."""
 from __future__ import annotations
 
 import gradio as gr
@@ -8,6 +9,10 @@ from assistant.accounts.auth_service import UNGROUPED
 from assistant.web.common import ROLE_NAMES, admin_user, esc, ui_errors
 
 USER_HEADERS = ["用户名", "角色", "科室"]
+
+
+def _role_label(user) -> str:
+    return ROLE_NAMES.get(user.role, user.role) + ("（已停用）" if user.disabled else "")
 
 
 class UsersSection:
@@ -20,7 +25,7 @@ class UsersSection:
     @ui_errors
     def list_users(self, request: gr.Request):
         admin_user(self.auth, request)
-        return [[u.name, ROLE_NAMES.get(u.role, u.role), u.department_label] for u in self.auth.list_users()]
+        return [[u.name, _role_label(u), u.department_label] for u in self.auth.list_users()]
 
     @ui_errors
     def department_choices(self, request: gr.Request) -> gr.Dropdown:
@@ -35,8 +40,8 @@ class UsersSection:
 
     @ui_errors
     def add_user(self, name: str, role: str, password: str, request: gr.Request):
-        admin_user(self.auth, request)
-        user = self.auth.create_user((name or "").strip(), password or "", role=role)
+        me = admin_user(self.auth, request)
+        user = self.auth.create_user((name or "").strip(), password or "", role=role, actor=me.name)
         return (f"已创建用户 {esc(user.name)}（{ROLE_NAMES.get(user.role, user.role)}）。",
                 self.list_users(request), "")
 
@@ -56,9 +61,21 @@ class UsersSection:
 
     @ui_errors
     def reset_password(self, name: str, password: str, request: gr.Request):
-        admin_user(self.auth, request)
-        user = self.auth.set_password((name or "").strip(), password or "")
-        return f"已重设 {esc(user.name)} 的密码。", ""
+        me = admin_user(self.auth, request)
+        user = self.auth.set_password((name or "").strip(), password or "", actor=me.name)
+        return f"已重设 {esc(user.name)} 的密码（其已登录的页面需重新登录）。", ""
+
+    @ui_errors
+    def disable_user(self, name: str, request: gr.Request):
+        me = admin_user(self.auth, request)
+        user = self.auth.disable((name or "").strip(), actor=me.name)
+        return f"已停用 {esc(user.name)}：不能再登录，已打开的页面随即失效。", self.list_users(request)
+
+    @ui_errors
+    def enable_user(self, name: str, request: gr.Request):
+        me = admin_user(self.auth, request)
+        user = self.auth.enable((name or "").strip(), actor=me.name)
+        return f"已启用 {esc(user.name)}。", self.list_users(request)
 
     def build(self) -> tuple[gr.Dataframe, gr.Dropdown]:
         """Returns the user table and the department dropdown (refreshed when departments change)."""
@@ -72,6 +89,8 @@ class UsersSection:
                 add_btn = gr.Button("新建用户", variant="primary")
                 role_btn = gr.Button("修改角色")
                 pass_btn = gr.Button("重设密码")
+                disable_btn = gr.Button("停用账号", variant="stop", elem_id="user-disable")
+                enable_btn = gr.Button("启用账号", elem_id="user-enable")
             with gr.Row():
                 # custom values allowed: the server checks the department, and choices made
                 # after the page loaded must not be refused by the component
@@ -83,5 +102,7 @@ class UsersSection:
         role_btn.click(self.set_role, [uname, urole], [user_msg, users], api_name="admin_set_role")
         dept_btn.click(self.set_department, [uname, udept], [user_msg, users], api_name="admin_set_user_dept")
         pass_btn.click(self.reset_password, [uname, upass], [user_msg, upass], api_name="admin_reset_password")
+        disable_btn.click(self.disable_user, [uname], [user_msg, users], api_name="admin_disable_user")
+        enable_btn.click(self.enable_user, [uname], [user_msg, users], api_name="admin_enable_user")
         self.table, self.dept_choice = users, udept
         return users, udept
