@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from assistant.library.library_service import LibraryService
     from assistant.questions.question_service import QuestionService
     from assistant.quiz.quiz_service import QuizService
+    from assistant.revisions.revision_service import RevisionService
     from assistant.search.search_service import SearchService
 
 
@@ -69,6 +70,7 @@ class Services:
     quiz: QuizService
     learning: LearningService
     exams: ExamService
+    revisions: RevisionService
 
 
 class Container:
@@ -131,6 +133,14 @@ class Container:
         from assistant.library.library_service import LibraryService
 
         return LibraryService(self.store, indexes=lambda: self.library_indexes)
+
+    @component
+    def revisions(self) -> RevisionService:
+        """RevisionService: versions of a law compared article by article (修订对照)."""
+        from assistant.revisions.revision_service import RevisionService
+
+        return RevisionService(self.store, find=self.library.find, versions=self.library.versions,
+                               max_file_bytes=self.settings.max_file_bytes)
 
     @component
     def search(self):
@@ -305,4 +315,4 @@ class Container:
         return Services(settings=self.settings, auth=self.auth, depts=self.depts, library=self.library,
                         ingestion=self.ingestion, search=self.search, answerer=self.answerer,
                         conversations=self.conversations, questions=self.questions, quiz=self.quiz,
-                        learning=self.learning, exams=self.exams)
+                        learning=self.learning, exams=self.exams, revisions=self.revisions)
