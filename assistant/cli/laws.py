@@ -171,9 +171,10 @@ def laws_diff(ctx, name, from_, to, files, only, as_json):
         raise XuefaError("请给出法规名称，或用 --files 旧文件 新文件")
     note = _in_force_note(comparison)
     if as_json:
-        out = comparison.to_dict()
-        wanted = {id(c) for c in selected(comparison, only)}
-        out["changes"] = [d for d, c in zip(out["changes"], comparison.changes) if id(c) in wanted]
+        out = comparison.to_dict()  # every aligned unit, unchanged ones too, unless --only
+        if only:
+            wanted = {id(c) for c in selected(comparison, only)}
+            out["changes"] = [d for d, c in zip(out["changes"], comparison.changes) if id(c) in wanted]
         out["in_force_note"] = note
         click.echo(json.dumps(out, ensure_ascii=False, indent=1))
         return
