@@ -150,7 +150,8 @@ class Container:
         s = self.settings
         config = RetrievalConfig(fusion=s.search_fusion, rerank=s.search_rerank, question_weight=s.question_weight)
         return SearchService(self.store, self.lexical_index, self.vector_index if s.search_dense else None,
-                             config=config, questions=self.question_matcher if s.search_questions else None)
+                             config=config, questions=self.question_matcher if s.search_questions else None,
+                             revisions=self.revisions)
 
     @component
     def question_bank(self):
