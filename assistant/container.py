@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from assistant.office.dashboard_service import OfficeDashboard
     from assistant.questions.question_service import QuestionService
     from assistant.quiz.quiz_service import QuizService
+    from assistant.revisions.revision_service import RevisionService
     from assistant.search.search_service import SearchService
     from assistant.study.study_service import StudyService
 
@@ -73,6 +74,7 @@ class Services:
     exams: ExamService
     study: StudyService
     dashboard: OfficeDashboard
+    revisions: RevisionService
 
 
 class Container:
@@ -137,6 +139,14 @@ class Container:
         return LibraryService(self.store, indexes=lambda: self.library_indexes)
 
     @component
+    def revisions(self) -> RevisionService:
+        """RevisionService: versions of a law compared article by article (修订对照)."""
+        from assistant.revisions.revision_service import RevisionService
+
+        return RevisionService(self.store, find=self.library.find, versions=self.library.versions,
+                               max_file_bytes=self.settings.max_file_bytes)
+
+    @component
     def search(self):
         from assistant.search.hybrid_retriever import RetrievalConfig
         from assistant.search.search_service import SearchService
@@ -144,7 +154,8 @@ class Container:
         s = self.settings
         config = RetrievalConfig(fusion=s.search_fusion, rerank=s.search_rerank, question_weight=s.question_weight)
         return SearchService(self.store, self.lexical_index, self.vector_index if s.search_dense else None,
-                             config=config, questions=self.question_matcher if s.search_questions else None)
+                             config=config, questions=self.question_matcher if s.search_questions else None,
+                             revisions=self.revisions)
 
     @component
     def question_bank(self):
@@ -342,4 +353,4 @@ class Container:
                         ingestion=self.ingestion, search=self.search, answerer=self.answerer,
                         conversations=self.conversations, questions=self.questions, quiz=self.quiz,
                         learning=self.learning, exams=self.exams, study=self.study,
-                        dashboard=self.dashboard)
+                        dashboard=self.dashboard, revisions=self.revisions)
