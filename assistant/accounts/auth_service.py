@@ -22,6 +22,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from knowledge.errors import NotFoundError, PermissionDeniedError, XuefaError
+from knowledge.private_files import write_secret
 from knowledge.store.records import ROLES, Records
 
 if TYPE_CHECKING:
@@ -94,8 +95,10 @@ class AuthService:
 
     def __init__(self, records: Records, hasher: PasswordHasher | None = None, *,
                  max_failures: int = MAX_FAILURES, lockout_seconds: float = LOCKOUT_SECONDS,
-                 departments: Departments | None = None):
+                 departments: Departments | None = None, initial_password_file: Path | None = None):
         self.records = records
+        # the generated first admin password, shown once; removed when that password is changed
+        self.initial_password_file = initial_password_file
         self.departments = departments  # without it, every user's department reads ""
         self.hasher = hasher or PasswordHasher()
         self.max_failures = max_failures
@@ -141,7 +144,17 @@ class AuthService:
         self.records.get_user(name)  # NotFoundError first, before hashing
         row = self.records.update_user(name, password_hash=self.hasher.hash(password))
         self._clear_failures(row.name)
+        self._forget_initial_password(row.name)
         return self._info(row)
+
+    def _forget_initial_password(self, name: str) -> None:
+        """The saved first password is stale once its admin has a new one: delete the file."""
+        path = self.initial_password_file
+        try:
+            if path is not None and path.read_text(encoding="utf-8").split("\n", 1)[0].strip() == name:
+                path.unlink()
+        except OSError:  # missing or unreadable: nothing to forget
+            pass
 
     def set_role(self, name: str, role: str, *, acting: UserInfo | None = None) -> UserInfo:
         """Change a role; the last admin who can log in cannot be demoted."""
@@ -166,10 +179,9 @@ class AuthService:
         if not password:
             generated = password = secrets.token_urlsafe(12)
         self.create_user(name, password, role="admin")
-        if generated:
-            password_file.touch(mode=0o600)
-            password_file.chmod(0o600)  # before the secret is written, not after
-            password_file.write_text(f"{name}\n{generated}\n", encoding="utf-8")
+        if generated:  # created 0600 in one step: never readable by others, not even briefly
+            write_secret(password_file, f"{name}\n{generated}\n")
+            self.initial_password_file = self.initial_password_file or password_file
         return name, generated
 
     def _info(self, row) -> UserInfo:

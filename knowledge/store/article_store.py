@@ -38,6 +38,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from knowledge.errors import NotFoundError
 from knowledge.legal.documents import Article, Document, NewDocument
+from knowledge.private_files import private_sqlite
 from knowledge.store.sql import insert_ignoring_conflicts
 
 metadata = MetaData()
@@ -120,6 +121,7 @@ class ArticleStore:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite(self.path)
         self.engine: Engine = create_engine(
             f"sqlite:///{self.path}", connect_args={"check_same_thread": False, "timeout": 60}
         )

@@ -41,6 +41,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from knowledge.errors import NotFoundError, XuefaError
+from knowledge.private_files import private_sqlite
 from knowledge.store.sql import insert_ignoring_conflicts
 
 ROLES = ("staff", "admin")
@@ -283,6 +284,7 @@ def build_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite(Path(parsed.database).expanduser())
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
