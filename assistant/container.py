@@ -14,6 +14,7 @@ from functools import wraps
 from typing import TYPE_CHECKING
 
 from assistant.settings import Settings
+from knowledge.private_files import private_dir
 from knowledge.store.article_store import ArticleStore
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ class Container:
 
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or Settings()
-        self.settings.home.mkdir(parents=True, exist_ok=True)
+        private_dir(self.settings.home)  # 0700: records, rules and indexes are the owner's only
         self._lock = threading.RLock()
 
     @component
@@ -103,7 +104,7 @@ class Container:
     def vector_index(self):
         from knowledge.index.vector_index import VectorIndex
 
-        return VectorIndex(self.settings.chroma_dir, self.embedder)
+        return VectorIndex(private_dir(self.settings.chroma_dir), self.embedder)
 
     @component
     def dense_indexer(self):
@@ -183,9 +184,12 @@ class Container:
     @component
     def ingestion(self):
         from assistant.library.ingestion_service import IngestionService
+        from ingest.parsers import ParseLimits
 
-        return IngestionService(self.store, max_file_bytes=self.settings.max_file_bytes,
-                                listeners=self.index_listeners())
+        s = self.settings
+        return IngestionService(self.store, max_file_bytes=s.max_file_bytes, listeners=self.index_listeners(),
+                                audit=self.audit,
+                                parse_limits=ParseLimits(seconds=s.parse_timeout_s, memory_mb=s.parse_memory_mb))
 
     @component
     def chat(self):
@@ -249,7 +253,8 @@ class Container:
         s = self.settings
         policy = SessionPolicy(idle=dt.timedelta(minutes=s.session_idle_minutes),
                                absolute=dt.timedelta(hours=s.session_max_hours))
-        return AuthService(self.records, departments=self.departments, audit=self.audit, sessions=policy)
+        return AuthService(self.records, departments=self.departments, audit=self.audit, sessions=policy,
+                           initial_password_file=s.initial_password_path)
 
     @component
     def depts(self):

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
 
     # ingestion
     max_file_mb: float = Field(default=50, gt=0)
+    # each file is parsed in a child process with these limits (ingest/parsers/sandbox.py)
+    parse_timeout_s: float = Field(default=60, gt=0)
+    parse_memory_mb: int = Field(default=1024, ge=128)
 
     # search (assistant/search.py, assistant/hybrid_retriever.py)
     search_dense: bool = True  # use the vector index when it holds anything
@@ -93,6 +96,11 @@ class Settings(BaseSettings):
     @property
     def store_path(self) -> Path:
         return self.home / "knowledge.db"
+
+    @property
+    def initial_password_path(self) -> Path:
+        """The generated first admin password (0600), deleted when that admin changes it."""
+        return self.home / "initial_admin_password.txt"
 
     @property
     def chroma_dir(self) -> Path:

@@ -32,3 +32,18 @@ class BackendError(XuefaError):
 
 class PermissionDeniedError(XuefaError):
     """The user's role does not allow this action."""
+
+
+class ReplaceNeedsConfirmation(XuefaError):
+    """An ingest would supersede current documents from another source (above all a bundled
+    national law); it runs only when the admin confirms. ``existing`` and ``incoming`` are
+    ``SourceSummary`` records (title, source, type, article count, dates) to show side by side."""
+
+    def __init__(self, existing: list, incoming):
+        self.existing = list(existing)
+        self.incoming = incoming
+        old = "；".join(f"{e.source_label}，{e.article_count} 条，{e.dates_label}" for e in self.existing)
+        super().__init__(
+            f"《{incoming.title}》已在知识库中，来源不同：现有文本来自{old}；"
+            f"新文件来自{incoming.source_label}，{incoming.article_count} 条，{incoming.dates_label}。"
+            "确认要用新文件取代现有文本时，请明确确认（命令行加 --replace）")

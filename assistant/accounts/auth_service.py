@@ -25,6 +25,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from assistant.accounts.sessions import SessionPolicy, SessionService
 from assistant.accounts.throttle import Throttle, ThrottlePolicy
 from knowledge.errors import NotFoundError, PermissionDeniedError, XuefaError
+from knowledge.private_files import write_secret
 from knowledge.store.audit import AuditLog
 from knowledge.store.login_throttle import LoginThrottle
 from knowledge.store.records import ROLES, Records, utcnow
@@ -117,8 +118,11 @@ class AuthService:
                  departments: Departments | None = None, audit: AuditLog | None = None,
                  throttle: ThrottlePolicy | None = None, sessions: SessionPolicy | None = None,
                  clock: Callable[[], dt.datetime] | None = None,
-                 max_failures: int | None = None, lockout_seconds: float | None = None):
+                 max_failures: int | None = None, lockout_seconds: float | None = None,
+                 initial_password_file: Path | None = None):
         self.records = records
+        # the generated first admin password, shown once; removed when that password is changed
+        self.initial_password_file = initial_password_file
         self.departments = departments  # without it, every user's department reads ""
         self.audit = audit or AuditLog(records)
         self.hasher = hasher or PasswordHasher()
@@ -175,8 +179,18 @@ class AuthService:
         self.records.get_user(name)  # NotFoundError first, before hashing
         row = self.records.update_user(name, password_hash=self.hasher.hash(password))
         ended = self.sessions.end_all(row.id, "password")
+        self._forget_initial_password(row.name)
         self.audit.log(actor or row.name, "user.passwd", row.name, {"sessions_ended": ended})
         return self._info(row)
+
+    def _forget_initial_password(self, name: str) -> None:
+        """The saved first password is stale once its admin has a new one: delete the file."""
+        path = self.initial_password_file
+        try:
+            if path is not None and path.read_text(encoding="utf-8").split("\n", 1)[0].strip() == name:
+                path.unlink()
+        except OSError:  # missing or unreadable: nothing to forget
+            pass
 
     def set_role(self, name: str, role: str, *, acting: UserInfo | None = None, actor: str | None = None) -> UserInfo:
         """Change a role (the user's sessions end); the last admin who can log in cannot be demoted."""
@@ -227,10 +241,9 @@ class AuthService:
         if not password:
             generated = password = secrets.token_urlsafe(12)
         self.create_user(name, password, role="admin")
-        if generated:
-            password_file.touch(mode=0o600)
-            password_file.chmod(0o600)  # before the secret is written, not after
-            password_file.write_text(f"{name}\n{generated}\n", encoding="utf-8")
+        if generated:  # created 0600 in one step: never readable by others, not even briefly
+            write_secret(password_file, f"{name}\n{generated}\n")
+            self.initial_password_file = self.initial_password_file or password_file
         return name, generated
 
     def _info(self, row) -> UserInfo:

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from assistant.cli._common import LawProgress, container, embed_pending, sync_lexical, user_errors
+from assistant.cli._common import CLI_ACTOR, LawProgress, container, embed_pending, sync_lexical, user_errors
 from knowledge.errors import XuefaError
 
 
@@ -22,7 +22,7 @@ def import_statutes(ctx, laws, department, include_history, no_embed):
     c = container(ctx)
     progress = LawProgress()
     report = c.ingestion.import_statutes(names=list(laws) or None, department=department,
-                                         include_history=include_history, on_law=progress)
+                                         include_history=include_history, on_law=progress, actor=CLI_ACTOR)
     progress.close()
     click.echo(f"导入 {report.laws} 部、{report.articles} 条，{report.unchanged} 部已存在未变；"
                f"用时 {report.seconds:.1f} 秒。")
@@ -40,26 +40,30 @@ def import_statutes(ctx, laws, department, include_history, no_embed):
 @click.option("--effective-date", help="施行日期 YYYY-MM-DD")
 @click.option("--status", help="现行有效/已被修改/已废止/尚未生效")
 @click.option("--no-embed", is_flag=True, help="不立即向量化")
+@click.option("--replace", is_flag=True,
+              help="确认用文件取代来源不同的同名现行文本（如内置国家法律库中的法律）")
 @click.pass_context
 @user_errors
-def ingest(ctx, paths, title, doc_type, issuer, publish_date, effective_date, status, no_embed):
+def ingest(ctx, paths, title, doc_type, issuer, publish_date, effective_date, status, no_embed, replace):
     """导入法规或内部制度文件（.txt .md .docx .pdf .html，可给目录）。"""
     from assistant.library.ingestion_service import IngestOptions
 
     c = container(ctx)
     options = IngestOptions(title=title, doc_type=doc_type, issuer=issuer, publish_date=publish_date,
-                            effective_date=effective_date, status=status)
+                            effective_date=effective_date, status=status, replace=replace)
 
     def on_file(o):
         if o.result == "failed":
             click.echo(f"失败  {o.path}：{o.error}", err=True)
+        elif o.result == "needs_confirmation":
+            click.echo(f"未导入  {o.path}：{o.error}", err=True)
         elif o.result == "unchanged":
             click.echo(f"未变  {o.path} → 《{o.title}》（{o.articles} 条，已在库中）")
         else:
             extra = f"，取代旧版本 {len(o.superseded)} 个" if o.superseded else ""
             click.echo(f"导入  {o.path} → 《{o.title}》（{o.articles} 条{extra}）")
 
-    outcomes = c.ingestion.ingest_paths(paths, options, on_file=on_file)
+    outcomes = c.ingestion.ingest_paths(paths, options, on_file=on_file, actor=CLI_ACTOR)
     failed = [o for o in outcomes if not o.ok]
     click.echo(f"共 {len(outcomes)} 个文件：成功 {len(outcomes) - len(failed)}，失败 {len(failed)}。")
     if len(failed) < len(outcomes):
@@ -132,7 +136,7 @@ def laws_delete(ctx, name, all_versions, yes):
     if not yes:
         click.confirm(f"删除《{docs[0].title}》{'（全部版本）' if all_versions else ''}？", abort=True)
     removed = c.ingestion.delete(docs[0].id if not all_versions else docs[0].title,
-                                 all_versions=all_versions)
+                                 all_versions=all_versions, actor=CLI_ACTOR)
     click.echo(f"已删除 {len(removed)} 个版本：《{removed[0].title}》")
 
 
@@ -143,7 +147,7 @@ def laws_delete(ctx, name, all_versions, yes):
 @user_errors
 def laws_status(ctx, name, status):
     """修改文档状态（如 已废止）；非现行有效的文档不参与默认检索。"""
-    doc = container(ctx).ingestion.set_status(name, status)
+    doc = container(ctx).ingestion.set_status(name, status, actor=CLI_ACTOR)
     click.echo(f"《{doc.title}》状态：{doc.status}")
 
 

@@ -4,6 +4,8 @@ Command modules never import this module, so each can be imported (and tested) o
 """
 from __future__ import annotations
 
+import os
+
 import click
 
 from assistant.cli import ask, depts, exam, index, laws, questions, quiz, report, search, serve, users
@@ -13,6 +15,8 @@ from assistant.cli import ask, depts, exam, index, laws, questions, quiz, report
 @click.version_option(package_name="xuefa")
 def main():
     """xuefa 学法：法规知识库问答、练习与考试。"""
+    # everything this process creates (indexes, uploads, exports) is the owner's only
+    os.umask(0o077)
 
 
 for command in (laws.import_statutes, laws.ingest, laws.laws, index.index, search.search, search.eval_group,

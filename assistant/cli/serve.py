@@ -18,7 +18,6 @@ from assistant.cli._common import LawProgress, container, user_errors
 
 log = logging.getLogger(__name__)
 
-PASSWORD_FILE = "initial_admin_password.txt"
 
 
 def ensure_first_admin(c) -> tuple[str, str | None] | None:
@@ -26,7 +25,7 @@ def ensure_first_admin(c) -> tuple[str, str | None] | None:
     XUEFA_ADMIN_NAME / XUEFA_ADMIN_PASSWORD as they are when `serve` runs."""
     return c.auth.ensure_first_admin(os.environ.get("XUEFA_ADMIN_NAME", "admin"),
                                      os.environ.get("XUEFA_ADMIN_PASSWORD", ""),
-                                     password_file=c.settings.home / PASSWORD_FILE)
+                                     password_file=c.settings.initial_password_path)
 
 
 def import_bundled_if_empty(ingestion, echo=click.echo) -> bool:
@@ -51,14 +50,14 @@ def warm_up(search, answerer) -> None:
         log.exception("warm-up failed")
 
 
-def _announce_first_admin(created, home) -> None:
+def _announce_first_admin(created, path) -> None:
     if not created:
         return
     name, generated = created
     if generated:
         click.echo(f"已创建初始管理员：用户名 {name}，密码 {generated}\n"
-                   f"（同时保存在 {home / PASSWORD_FILE}；"
-                   f"登录后请用 xuefa users passwd {name} 修改）")
+                   f"（同时保存在 {path}，仅本人可读；"
+                   f"请登录后用 xuefa users passwd {name} 修改，修改后该文件自动删除）")
     else:
         click.echo(f"已创建初始管理员 {name}（密码取自 XUEFA_ADMIN_PASSWORD）。")
 
@@ -95,7 +94,7 @@ def serve(ctx, host, port, root_path, no_embed, ssl_certfile, ssl_keyfile):
     """启动浏览器应用（问答、练习、考试、法规库、管理）。"""
     c = container(ctx)
     s = with_tls(c.settings, ssl_certfile, ssl_keyfile)
-    _announce_first_admin(ensure_first_admin(c), s.home)
+    _announce_first_admin(ensure_first_admin(c), s.initial_password_path)
     import_bundled_if_empty(c.ingestion)
     if s.embed_in_background and not no_embed:
         pending = c.library.pending_embeddings()

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
-from ingest.parsers import iter_files, parse_file
+from ingest.parsers import ParseLimits, iter_files, parse_file
 from ingest.splitter import split_text
 from ingest.statute_source import StatuteSource
-from knowledge.errors import IngestError, NotFoundError, XuefaError
+from knowledge.errors import IngestError, NotFoundError, ReplaceNeedsConfirmation, XuefaError
 from knowledge.legal.documents import (
     DOC_TYPES,
     STATUSES,
@@ -24,9 +24,11 @@ from knowledge.legal.documents import (
     Document,
     NewArticle,
     NewDocument,
+    SourceSummary,
 )
 from knowledge.legal.law_names import LawNameResolver
 from knowledge.store.article_store import ArticleStore
+from knowledge.store.audit import AuditLog
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,8 @@ class IngestOptions:
     publish_date: str | None = None
     effective_date: str | None = None
     status: str | None = None
+    # allow superseding current documents from another source (a bundled national law by a file)
+    replace: bool = False
 
     def __post_init__(self):
         if self.doc_type and self.doc_type not in DOC_TYPES:
@@ -64,16 +68,17 @@ class IngestOptions:
 @dataclass
 class IngestOutcome:
     path: str
-    result: str  # added | unchanged | failed
+    result: str  # added | unchanged | failed | needs_confirmation
     title: str = ""
     doc_id: str = ""
     articles: int = 0
     error: str = ""
     superseded: list[str] = field(default_factory=list)
+    conflict: ReplaceNeedsConfirmation | None = None  # set when result is needs_confirmation
 
     @property
     def ok(self) -> bool:
-        return self.result != "failed"
+        return self.result not in ("failed", "needs_confirmation")
 
 
 @dataclass
@@ -100,6 +105,19 @@ def guess_doc_type(title: str) -> str:
     return "内部制度"
 
 
+def _refuse_other_source(doc: NewDocument) -> Callable[[list[Document]], None]:
+    """The store's guard for ``doc``: refuse to supersede a bundled national law with a file
+    unless the admin confirmed (the error carries both sources to show)."""
+    incoming = SourceSummary.of(doc)
+
+    def guard(current: list[Document]) -> None:
+        others = [SourceSummary.of(d) for d in current]
+        if not incoming.is_bundled and any(o.is_bundled for o in others):
+            raise ReplaceNeedsConfirmation(others, incoming)
+
+    return guard
+
+
 def _preamble_without_title(preamble: str, title: str) -> str:
     """The text before the first article, minus the title line (shown separately)."""
     lines = preamble.split("\n")
@@ -112,13 +130,16 @@ class IngestionService:
     """Adds, replaces and deletes documents; keeps the derived indexes informed."""
 
     def __init__(self, store: ArticleStore, *, max_file_bytes: int,
-                 listeners: Iterable[IndexListener] = (), statutes: StatuteSource | None = None):
+                 listeners: Iterable[IndexListener] = (), statutes: StatuteSource | None = None,
+                 audit: AuditLog | None = None, parse_limits: ParseLimits | None = None):
         if max_file_bytes <= 0:
             raise ValueError("max_file_bytes must be positive")
         self.store = store
         self.max_file_bytes = max_file_bytes
         self.listeners = list(listeners)
         self._statutes = statutes
+        self.audit = audit
+        self.parse_limits = parse_limits
 
     @property
     def statutes(self) -> StatuteSource:
@@ -128,37 +149,61 @@ class IngestionService:
 
     # ---- files -----------------------------------------------------------------
     def ingest_paths(self, paths: Iterable[str | Path], options: IngestOptions | None = None,
-                     on_file: Callable[[IngestOutcome], None] | None = None) -> list[IngestOutcome]:
+                     on_file: Callable[[IngestOutcome], None] | None = None, *,
+                     actor: str = "system") -> list[IngestOutcome]:
         """Ingest files and directories; each file succeeds or fails on its own."""
         outcomes = []
         for path in iter_files([Path(p) for p in paths]):
-            outcome = self.ingest_file(path, options)
+            outcome = self.ingest_file(path, options, actor=actor)
             outcomes.append(outcome)
             if on_file:
                 on_file(outcome)
         return outcomes
 
-    def ingest_file(self, path: str | Path, options: IngestOptions | None = None) -> IngestOutcome:
+    def ingest_file(self, path: str | Path, options: IngestOptions | None = None, *,
+                    actor: str = "system") -> IngestOutcome:
+        """Parse, split and store one file. The same content stored already is "unchanged"
+        (checked inside the write transaction, so concurrent ingests of one file store it
+        once); superseding a document from another source waits for ``options.replace``."""
         options = options or IngestOptions()
         path = Path(path)
         try:
             doc = self.prepare_file(path, options)
-            existing = self.store.find_by_hash(doc.content_hash)
-            if existing is not None:
-                return IngestOutcome(str(path), "unchanged", existing.title, existing.id,
-                                     existing.article_count)
-            stored, superseded = self.store.add_document(doc)
+            result = self.store.add_if_new(doc, guard=None if options.replace else _refuse_other_source(doc))
         except IngestError as exc:
             return IngestOutcome(str(path), "failed", error=exc.reason)
-        self._notify_superseded(superseded)
+        except ReplaceNeedsConfirmation as exc:
+            return IngestOutcome(str(path), "needs_confirmation", doc.title, error=str(exc), conflict=exc)
+        stored = result.document
+        if not result.added:
+            return IngestOutcome(str(path), "unchanged", stored.title, stored.id, stored.article_count)
+        self._log_added(actor, stored, result.superseded)
+        self._notify_superseded(result.superseded)
         return IngestOutcome(str(path), "added", stored.title, stored.id, stored.article_count,
-                             superseded=superseded)
+                             superseded=result.superseded)
+
+    def _log_added(self, actor: str, stored: Document, superseded: list[str]) -> None:
+        if self.audit is None:
+            return
+        self.audit.log(actor, "doc.ingest", stored.title, {
+            "doc_id": stored.id, "source": stored.source, "doc_type": stored.doc_type,
+            "articles": stored.article_count})
+        for old_id in superseded:
+            old = self.store.get_document(old_id)
+            self.audit.log(actor, "doc.replace", stored.title, {
+                "new_id": stored.id, "new_source": stored.source, "old_id": old.id,
+                "old_source": old.source, "old_articles": old.article_count})
 
     def prepare_file(self, path: Path, options: IngestOptions) -> NewDocument:
         """Parse and split one file into a complete ``NewDocument`` (nothing is written)."""
-        parsed = parse_file(path, self.max_file_bytes)
+        parsed = parse_file(path, self.max_file_bytes, limits=self.parse_limits)
         title = options.title or parsed.title or path.stem
         doc_type = options.doc_type or guess_doc_type(title)
+        notes = []
+        if doc_type in STATUTE_TYPES:
+            # an admin's file is not the official text, whatever its title says
+            notes.append(f"管理员导入的文件（{path.name}），不是内置国家法律库的官方文本"
+                         + ("" if options.doc_type else f"；类型“{doc_type}”由标题推断"))
         result = split_text(parsed.text)
         body_chars = sum(len(a.text) for a in result.articles)
         if not result.articles or body_chars < 10:
@@ -177,7 +222,7 @@ class IngestionService:
             publish_date=options.publish_date or meta.get("publish_date", ""),
             effective_date=options.effective_date or meta.get("effective_date", ""),
             version=options.publish_date or meta.get("publish_date", "") or time.strftime("%Y-%m-%d"),
-            source=str(path.resolve()), content_hash=content_hash, structure=result.structure,
+            source=str(path.resolve()), content_hash=content_hash, structure=result.structure, notes=notes,
             preamble=_preamble_without_title(result.preamble, title),
             articles=[NewArticle(number=a.number, sub=a.sub, label=a.label, path=list(a.path),
                                  text=a.text, kind=a.kind) for a in result.articles],
@@ -196,7 +241,8 @@ class IngestionService:
 
     def import_statutes(self, *, names: list[str] | None = None, department: str | None = None,
                         include_history: bool = False,
-                        on_law: Callable[[int, int, str], None] | None = None) -> ImportReport:
+                        on_law: Callable[[int, int, str], None] | None = None,
+                        actor: str = "system") -> ImportReport:
         """Import current national laws (or the named ones) from the bundled database."""
         started = time.monotonic()
         titles = self.resolve_statute_titles(names) if names else None
@@ -215,14 +261,20 @@ class IngestionService:
                 report.unchanged += 1
             except NotFoundError:
                 doc = self.statutes.to_document(law, is_current=is_current)
-                stored, superseded = self.store.add_document(doc, doc_id=doc_id)
-                self._notify_superseded(superseded)
-                report.laws += 1
-                report.articles += stored.article_count
-                report.doc_ids.append(doc_id)
+                result = self.store.add_if_new(doc, doc_id=doc_id)  # a concurrent import may win
+                self._notify_superseded(result.superseded)
+                if result.added:
+                    report.laws += 1
+                    report.articles += result.document.article_count
+                    report.doc_ids.append(doc_id)
+                else:
+                    report.unchanged += 1
             if on_law:
                 on_law(i, len(chosen), law.title)
         report.seconds = time.monotonic() - started
+        if self.audit is not None and report.laws:
+            self.audit.log(actor, "statutes.import", f"{report.laws} 部", {
+                "laws": report.laws, "articles": report.articles, "doc_ids": report.doc_ids[:50]})
         return report
 
     def import_bundled_if_empty(self, *, on_law: Callable[[int, int, str], None] | None = None
@@ -244,7 +296,7 @@ class IngestionService:
         title = LawNameResolver(d.title for d in docs).resolve(name)
         return [d for d in docs if d.title == title] if title else []
 
-    def delete(self, name: str, *, all_versions: bool = False) -> list[Document]:
+    def delete(self, name: str, *, all_versions: bool = False, actor: str = "system") -> list[Document]:
         """Delete a document (its current version, or every version) from store and indexes."""
         docs = self.find_documents(name, include_history=all_versions)
         if not docs:
@@ -261,9 +313,12 @@ class IngestionService:
             listener.documents_removed(removed)
             if restored:
                 listener.documents_changed([self.store.get_document(i) for i in restored])
+        if self.audit is not None:
+            self.audit.log(actor, "doc.delete", docs[0].title, {
+                "doc_ids": removed, "sources": sorted({d.source for d in docs}), "restored": restored})
         return docs
 
-    def set_status(self, name: str, status: str) -> Document:
+    def set_status(self, name: str, status: str, *, actor: str = "system") -> Document:
         """Mark a document 已废止/已被修改/…; it leaves default search unless 现行有效."""
         if status not in STATUSES:
             raise XuefaError(f"未知的状态：{status}")
@@ -274,6 +329,8 @@ class IngestionService:
         doc = self.store.set_status(docs[0].id, status, is_current=status in ("现行有效", "尚未生效"))
         for listener in self.listeners:
             listener.documents_changed([doc])
+        if self.audit is not None:
+            self.audit.log(actor, "doc.status", doc.title, {"doc_id": doc.id, "status": status})
         return doc
 
     def _notify_superseded(self, doc_ids: list[str]) -> None:

@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ingest.metadata import extract_metadata
-from ingest.parsers import docx_parser, html_parser, md_parser, pdf_parser, txt_parser
+from ingest.parsers import docx_parser, html_parser, md_parser, pdf_parser, sandbox, txt_parser
+from ingest.parsers.limits import ParseLimits, check_text, check_zip
 from ingest.parsers.parsed import ParsedFile
 from knowledge.errors import IngestError
 
@@ -20,6 +21,7 @@ _PARSERS: dict[str, Callable[[Path, bytes], ParsedFile]] = {
     ".htm": html_parser.parse,
 }
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_PARSERS)
+__all__ = ["ParseLimits", "ParsedFile", "SUPPORTED_SUFFIXES", "iter_files", "parse_contents", "parse_file"]
 _SUPPORTED_HINT = "（支持 .txt .md .docx .pdf .html）"
 _CONVERT_HINTS = {
     ".doc": "，请用 Word/WPS 另存为 .docx",
@@ -33,29 +35,55 @@ def _mb(n: int) -> str:
     return f"{mb:.1f}".removesuffix(".0") if mb >= 0.1 else f"{mb:.3f}".rstrip("0")
 
 
-def parse_file(path: str | Path, max_bytes: int) -> ParsedFile:
+def parse_file(path: str | Path, max_bytes: int, *, limits: ParseLimits | None = None) -> ParsedFile:
     """Parse one file into a :class:`ParsedFile`.
 
     Raises ``IngestError`` (with a Chinese, user-facing reason) for unsupported types,
     missing/unreadable files, files above ``max_bytes``, empty files, files with no
-    extractable text, and the format-specific failures (corrupt, encrypted, scanned...).
-    Title and metadata the parser did not find are filled in from the text.
+    extractable text, the format-specific failures (corrupt, encrypted, scanned...) and
+    files beyond ``limits`` (zip bombs, too many pages, a parse too slow or too big: see
+    ``ingest.parsers.limits``). The parse runs in a child process with a timeout and a memory
+    limit unless ``limits.isolate`` is off. Title and metadata the parser did not find are
+    filled in from the text.
     """
     path = Path(path)
-    parser = _parser_for(path)
-    data = _read(path, max_bytes)
-    try:
-        parsed = parser(path, data)
-    except IngestError:
-        raise
-    except Exception as exc:  # a parser bug or an exotic file must not abort a batch import
-        raise IngestError(path, f"解析失败（{type(exc).__name__}: {exc}）") from exc
-    if not parsed.text.strip():
-        raise IngestError(path, "未解析出任何文本")
+    _parser_for(path)  # an unsupported type needs no child process to say so
+    limits = limits or ParseLimits()
+    if limits.isolate and sandbox.available():
+        parsed = sandbox.run(parse_contents, path, max_bytes, limits)
+    else:
+        parsed = parse_contents(path, max_bytes, limits)
     title, metadata = extract_metadata(parsed.text)
     parsed.title = parsed.title or title
     for key, value in metadata.items():
         parsed.metadata.setdefault(key, value)
+    return parsed
+
+
+def parse_contents(path: Path, max_bytes: int, limits: ParseLimits) -> ParsedFile:
+    """Read and parse the file with the structural limits (what runs in the child)."""
+    parser = _parser_for(path)
+    data = _read(path, max_bytes)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".docx":
+            check_zip(path, data, limits, docx_parser.CORRUPT)
+            parsed = parser(path, data)
+        elif suffix == ".pdf":
+            parsed = pdf_parser.parse(path, data, max_pages=limits.max_pdf_pages)
+        elif suffix in (".html", ".htm"):
+            parsed = html_parser.parse(path, data, limits=limits)
+        else:
+            parsed = parser(path, data)
+    except IngestError:
+        raise
+    except MemoryError:
+        raise
+    except Exception as exc:  # a parser bug or an exotic file must not abort a batch import
+        raise IngestError(path, f"解析失败（{type(exc).__name__}: {str(exc)[:200]}）") from exc
+    if not parsed.text.strip():
+        raise IngestError(path, "未解析出任何文本")
+    check_text(path, parsed.text, limits)
     return parsed
 
 

@@ -11,7 +11,7 @@ from ingest.parsers.parsed import ParsedFile
 from ingest.text_decoding import normalize_text
 from knowledge.errors import IngestError
 
-_CORRUPT = "文件已损坏或不是有效的 .docx（旧版 .doc 请用 Word/WPS 另存为 .docx）"
+CORRUPT = "文件已损坏或不是有效的 .docx（旧版 .doc 请用 Word/WPS 另存为 .docx）"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -66,8 +66,10 @@ def parse(path: Path, data: bytes) -> ParsedFile:
     try:
         document = docx.Document(io.BytesIO(data))
         lines = _block_lines(document.element.body, document._body)
+    except MemoryError:  # the sandbox's memory limit: reported as such, not as a corrupt file
+        raise
     except Exception as exc:  # python-docx raises a zoo: BadZipFile, KeyError, lxml errors...
-        raise IngestError(path, _CORRUPT) from exc
+        raise IngestError(path, CORRUPT) from exc
     return ParsedFile(path=Path(path), text=normalize_text("\n".join(lines)), title=_styled_title(document),
                       format="docx")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ingest.parsers.limits import ParseLimits, check_html
 from ingest.parsers.parsed import ParsedFile
 from ingest.text_decoding import decode_bytes, normalize_text
 
@@ -81,11 +82,14 @@ def _render(root) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
-def parse(path: Path, data: bytes) -> ParsedFile:
-    """Main text of an HTML page; title from the content's <h1>, else <title> minus site name."""
+def parse(path: Path, data: bytes, *, limits: ParseLimits | None = None) -> ParsedFile:
+    """Main text of an HTML page; title from the content's <h1>, else <title> minus site name.
+    A page beyond ``limits`` (decoded size, tag count) is refused before it is parsed."""
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(_decode(data, path), "lxml")
+    text = _decode(data, path)
+    check_html(path, text, limits or ParseLimits())
+    soup = BeautifulSoup(text, "lxml")
     page_title = None
     if soup.title and soup.title.string:
         parts = [p for p in _TITLE_SPLIT_RE.split(soup.title.get_text().strip()) if p.strip()]

@@ -91,11 +91,11 @@ def join_lines(lines: list[str]) -> list[str]:
     return out
 
 
-def parse(path: Path, data: bytes) -> ParsedFile:
-    """Text layer of a PDF. Encrypted (unless the user password is empty) or image-only
-    PDFs raise ``IngestError`` with advice."""
+def parse(path: Path, data: bytes, *, max_pages: int = 3000) -> ParsedFile:
+    """Text layer of a PDF. Encrypted (unless the user password is empty), image-only or
+    longer than ``max_pages`` PDFs raise ``IngestError`` with advice."""
     reader = _open(path, data)
-    pages = _page_lines(path, reader)
+    pages = _page_lines(path, reader, max_pages)
     lines = [s for page in _drop_running_lines(pages) for s in page]
     text = normalize_text("\n".join(join_lines(lines)))
     title = extract_metadata(text)[0]
@@ -126,12 +126,17 @@ def _open(path: Path, data: bytes):
     return reader
 
 
-def _page_lines(path: Path, reader) -> list[list[str]]:
+def _page_lines(path: Path, reader, max_pages: int) -> list[list[str]]:
     """The non-empty lines of every page, page numbers left out."""
     pages: list[list[str]] = []
     failures = 0
     try:
+        count = len(reader.pages)
+        if count > max_pages:
+            raise IngestError(path, f"PDF 页数过多（{count} 页，上限 {max_pages} 页），请拆分后导入")
         page_list = list(reader.pages)
+    except IngestError:
+        raise
     except Exception as exc:
         raise IngestError(path, _CORRUPT) from exc
     for page in page_list:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from knowledge.private_files import private_sqlite
+
 
 def text_key(embedder_id: str, text: str) -> str:
     return hashlib.sha1(f"{embedder_id}\x00{text}".encode("utf-8")).hexdigest()
@@ -23,6 +25,7 @@ class EmbeddingCache:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite(self.path)
         self._lock = threading.Lock()
         self._conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=60)
         self._conn.execute("PRAGMA journal_mode=WAL")

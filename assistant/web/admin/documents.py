@@ -40,21 +40,21 @@ class DocumentsSection:
 
     @ui_errors
     def set_status(self, doc_id: str, status: str, request: gr.Request) -> str:
-        admin_user(self.auth, request)
+        admin = admin_user(self.auth, request)
         if not doc_id:
             raise XuefaError("请先在列表中点击选择一个文档。")
-        doc = self.ingestion.set_status(doc_id, status)
+        doc = self.ingestion.set_status(doc_id, status, actor=admin.name)
         return f"已将《{doc.title}》标记为「{doc.status}」。" + (
             "" if doc.is_current else "它不再参与默认检索与出题。")
 
     @ui_errors
     def delete_document(self, doc_id: str, all_versions: bool, confirm: bool, request: gr.Request) -> str:
-        admin_user(self.auth, request)
+        admin = admin_user(self.auth, request)
         if not doc_id:
             raise XuefaError("请先在列表中点击选择一个文档。")
         if not confirm:
             raise XuefaError("请勾选「确认删除」后再删除。")
-        removed = self.ingestion.delete(doc_id, all_versions=bool(all_versions))
+        removed = self.ingestion.delete(doc_id, all_versions=bool(all_versions), actor=admin.name)
         return f"已删除《{removed[0].title}》的 {len(removed)} 个版本（含检索索引）。"
 
     def build(self) -> gr.Dataframe:

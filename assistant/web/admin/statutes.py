@@ -15,12 +15,13 @@ class StatutesSection:
 
     @ui_errors
     def import_statutes(self, include_history: bool, request: gr.Request, progress=gr.Progress()) -> str:
-        admin_user(self.auth, request)
+        admin = admin_user(self.auth, request)
 
         def on_law(i, total, title):
             progress((i, total), desc=f"导入 {title[-16:]}")
 
-        report = self.ingestion.import_statutes(include_history=bool(include_history), on_law=on_law)
+        report = self.ingestion.import_statutes(include_history=bool(include_history), on_law=on_law,
+                                                actor=admin.name)
         self.status.start_embedding()
         return (f"导入 {report.laws} 部新法律、{report.articles} 条；{report.unchanged} 部已在库中未变；"
                 f"用时 {report.seconds:.1f} 秒。语义向量在后台补齐，进度见上方。")
