@@ -42,10 +42,11 @@ from assistant.answer.types import (
     RetrievalTrace,
     TraceHit,
 )
-from assistant.answer.verifier import CitationVerifier, Source
+from assistant.answer.verifier import UNSUPPORTED_NOTE, CitationVerifier, Source
 from assistant.search.types import Hit, SearchFilters, SearchResult
 from knowledge.errors import BackendError, NotFoundError
 from knowledge.legal.citations import CITED_ARTICLE_RE
+from knowledge.legal.documents import INTERNAL_TYPES
 from knowledge.legal.law_names import short_name
 from knowledge.store.article_store import ArticleStore
 
@@ -200,9 +201,11 @@ class AnswerService:
         return exact + marked + rest, missing
 
     def _citation(self, hit: Hit, session_citations: dict[int, Citation] | None = None) -> Citation:
+        """The checked citation of ``hit`` when the answer's text cited it, else one with
+        nothing checked (``verified`` False: shown without "已与原文核对")."""
         if session_citations and hit.article.id in session_citations:
             return session_citations[hit.article.id]
-        return Citation.from_article(hit.article, hit.document)
+        return Citation.from_article(hit.article, hit.document, verified=False)
 
     def _not_found(self, question: str, hits: list[Hit], trace: RetrievalTrace,
                    missing: list[str] | None = None) -> Iterator[str | Answer]:
@@ -218,8 +221,9 @@ class AnswerService:
             text += "\n\n以下条文与问题最接近，仅供参考（并非对问题的回答）：\n" + format_suggestions(suggestions)
         checked = self.verifier.verify(text)
         yield checked.text
+        by_id = {c.article_id: c for c in checked.citations}
         yield Answer(text=checked.text, found=False, citations=[], flags=flags + checked.flags, trace=trace,
-                     mode=self.mode, suggestions=[self._citation(h) for h in suggestions])
+                     mode=self.mode, suggestions=[self._citation(h, by_id) for h in suggestions])
 
     def _extractive_draft(self, question: str, hits: list[Hit], topic: str) -> ExtractiveDraft:
         return self.extractive().answer(question, hits, topic_question=topic)
@@ -296,13 +300,14 @@ class AnswerService:
             checked = self.verifier.verify(draft.text)
             flags.extend(checked.flags)
             trailer = "\n\n【核验提示】以上回答没有引用知识库中的条文，无法核实，请以下列原文为准：\n" + checked.text
-            cited = [self._citation(h) for h in draft.supporting]
+            checked_by_id = {c.article_id: c for c in checked.citations}
+            cited = [self._citation(h, checked_by_id) for h in draft.supporting]
         elif cited:
             lines = []
             for c in cited:
                 mark = f"[{c.source_index}] " if c.source_index else ""
-                state = "" if c.verified else "（引文未通过核验）"
-                lines.append(f"{mark}《{short_name(c.law)}》{c.article}{state}")
+                kind = f"（{c.doc_type}，非国家法律）" if c.doc_type in INTERNAL_TYPES else ""
+                lines.append(f"{mark}《{short_name(c.law)}》{c.article}{kind}{_check_state(c)}")
             trailer = "\n\n来源：\n" + "\n".join(lines)
         if trailer:
             yield trailer
@@ -311,6 +316,16 @@ class AnswerService:
                      flags=flags, trace=trace, mode="llm",
                      related=[self._citation(Hit(s.article, s.document, 0.0)) for s in related_hits] if found else [],
                      suggestions=suggestions)
+
+
+def _check_state(c: Citation) -> str:
+    if c.verified:
+        return ""
+    if any("原文不符" in f for f in c.flags):
+        return "（引文未通过核验）"
+    if UNSUPPORTED_NOTE in c.flags:
+        return f"（{UNSUPPORTED_NOTE}）"
+    return "（未核对）"
 
 
 def _ms(since: float) -> float:

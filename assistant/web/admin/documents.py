@@ -7,6 +7,7 @@ from pathlib import Path
 import gradio as gr
 
 from assistant.web.common import admin_user, ui_errors
+from assistant.web.render import md_message
 from knowledge.errors import XuefaError
 from knowledge.legal.documents import STATUSES
 
@@ -36,7 +37,8 @@ class DocumentsSection:
         data = rows.values.tolist() if hasattr(rows, "values") else rows
         doc_id = data[int(row)][-1]
         doc = self.library.document(doc_id)
-        return doc_id, f"已选：《{doc.title}》（{doc.status_on()}，{doc.article_count} 条）", doc.status
+        return doc_id, md_message("已选：《{title}》（{status}，{n} 条）", title=doc.title, status=doc.status_on(),
+                                  n=doc.article_count), doc.status
 
     @ui_errors
     def set_status(self, doc_id: str, status: str, request: gr.Request) -> str:
@@ -44,7 +46,7 @@ class DocumentsSection:
         if not doc_id:
             raise XuefaError("请先在列表中点击选择一个文档。")
         doc = self.ingestion.set_status(doc_id, status)
-        return f"已将《{doc.title}》标记为「{doc.status}」。" + (
+        return md_message("已将《{title}》标记为「{status}」。", title=doc.title, status=doc.status) + (
             "" if doc.is_current else "它不再参与默认检索与出题。")
 
     @ui_errors
@@ -55,7 +57,7 @@ class DocumentsSection:
         if not confirm:
             raise XuefaError("请勾选「确认删除」后再删除。")
         removed = self.ingestion.delete(doc_id, all_versions=bool(all_versions))
-        return f"已删除《{removed[0].title}》的 {len(removed)} 个版本（含检索索引）。"
+        return md_message("已删除《{title}》的 {n} 个版本（含检索索引）。", title=removed[0].title, n=len(removed))
 
     def build(self) -> gr.Dataframe:
         with gr.Accordion("文档管理", open=False):

@@ -6,7 +6,8 @@ import re
 
 import gradio as gr
 
-from assistant.web.common import admin_user, esc, ui_errors
+from assistant.web.common import admin_user, ui_errors
+from assistant.web.render import md_safe
 
 QUESTION_HEADERS = ["编号", "法律", "条", "问题", "来源"]
 SOURCE_NAMES = {"bundled": "内置", "admin": "管理员添加", "feedback": "用户反馈"}
@@ -33,7 +34,7 @@ class QuestionBankSection:
     def add_question(self, law: str, article: str, question: str, request: gr.Request):
         me = admin_user(self.auth, request)
         q = self.questions.add((law or "").strip(), (article or "").strip(), question or "", user=me.name)
-        return f"已关联：《{esc(q.law)}》{esc(q.article)} ← {esc(q.question)}", ""
+        return f"已关联：《{md_safe(q.law)}》{md_safe(q.article)} ← {md_safe(q.question)}", ""
 
     @ui_errors
     def delete_questions(self, ids: str, request: gr.Request):
