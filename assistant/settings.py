@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     # ingestion
     max_file_mb: float = Field(default=50, gt=0)
 
+    # input bounds (knowledge/limits.py): longer input is refused with a message, not truncated
+    max_question_chars: int = Field(default=2000, ge=10, le=100_000, description="问题最多字数")
+    max_query_chars: int = Field(default=2000, ge=10, le=100_000, description="检索语句最多字数")
+
     # search (assistant/search.py, assistant/hybrid_retriever.py)
     search_dense: bool = True  # use the vector index when it holds anything
     search_fusion: Literal["weighted", "rrf"] = "weighted"

@@ -48,6 +48,7 @@ from knowledge.errors import BackendError, NotFoundError
 from knowledge.legal.citations import CITED_ARTICLE_RE
 from knowledge.legal.documents import INTERNAL_TYPES
 from knowledge.legal.law_names import short_name
+from knowledge.limits import QUESTION_CHARS, bounded
 from knowledge.store.article_store import ArticleStore
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class AnswerService:
                  llm_answerer: LLMAnswerer | None = None, rewriter: QuestionRewriter | None = None,
                  top_k: int = 8, llm_sources: int = 6, threshold: float = NO_EVIDENCE_THRESHOLD,
                  term_stats: TermStats | None = None, stats_cache: Path | None = None,
-                 fallback_to_extractive: bool = True):
+                 fallback_to_extractive: bool = True, max_question_chars: int = QUESTION_CHARS):
         """With an ``llm_answerer`` answers are written by the LLM (mode "llm"), else they are
         extracted from the articles. Without a ``rewriter``, follow-ups are rewritten by rules."""
         self.store = store
@@ -82,6 +83,7 @@ class AnswerService:
         self.llm_sources = llm_sources
         self.threshold = threshold
         self.fallback_to_extractive = fallback_to_extractive
+        self.max_question_chars = max_question_chars
         self._stats_cache = stats_cache
         self._stats = term_stats
         self._stats_fixed = term_stats is not None
@@ -117,18 +119,24 @@ class AnswerService:
         assert answer is not None
         return answer
 
-    def ask_stream(self, question: str, history: Iterable[Any] | None = None,
-                   filters: SearchFilters | None = None) -> Iterator[str | Answer]:
-        question = (question or "").strip()
+    def check_question(self, question: str | None) -> str:
+        """The question stripped; an error when empty or longer than the limit (checked
+        before anything else, so an overlong question costs nothing)."""
+        question = bounded(question, self.max_question_chars, "问题").strip()
         if not question:
             raise NotFoundError("请输入问题。")
+        return question
+
+    def ask_stream(self, question: str, history: Iterable[Any] | None = None,
+                   filters: SearchFilters | None = None) -> Iterator[str | Answer]:
+        question = self.check_question(question)
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         filters = self._check_filters(filters)
         rewrite = self.rewriter.rewrite(question, history)
         timings["rewrite"] = _ms(t0)
         t = time.perf_counter()
-        result = self.search.search(rewrite.standalone, top_k=self.top_k, filters=filters)
+        result = self.search.search(self._query(question, rewrite), top_k=self.top_k, filters=filters)
         timings["search"] = _ms(t)
         hits, missing = self._with_references(question, rewrite, result)
         topic = self._topic(rewrite.standalone)
@@ -163,6 +171,12 @@ class AnswerService:
             if unknown:
                 raise NotFoundError(f"知识库中没有：{'、'.join(unknown)}")
         return filters
+
+    def _query(self, question: str, rewrite: Rewrite) -> str:
+        """The rewritten question, unless words carried over from earlier turns would take it
+        past the search's limit (the question itself is within it)."""
+        limit = getattr(self.search, "max_query_chars", None)
+        return question if limit is not None and len(rewrite.standalone) > limit else rewrite.standalone
 
     def _topic(self, text: str) -> str:
         return self.verifier.finder().strip(CITED_ARTICLE_RE.sub(" ", text))

@@ -26,6 +26,7 @@ from knowledge.legal.documents import (
     NewDocument,
 )
 from knowledge.legal.law_names import LawNameResolver
+from knowledge.limits import FIELD_CHARS, bounded
 from knowledge.store.article_store import ArticleStore
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,9 @@ class IngestOptions:
     status: str | None = None
 
     def __post_init__(self):
+        for name, what in (("title", "标题"), ("issuer", "发布机关"), ("publish_date", "发布日期"),
+                           ("effective_date", "施行日期")):
+            bounded(getattr(self, name), FIELD_CHARS, what)
         if self.doc_type and self.doc_type not in DOC_TYPES:
             raise XuefaError(f"未知的文档类型：{self.doc_type}（可选：{'、'.join(DOC_TYPES)}）")
         if self.status and self.status not in STATUSES:

