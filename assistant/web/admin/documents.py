@@ -64,13 +64,13 @@ class DocumentsSection:
     def build(self) -> gr.Dataframe:
         with gr.Accordion("文档管理", open=False):
             with gr.Row():
-                dquery = gr.Textbox(label="按名称筛选", scale=3)
+                dquery = gr.Textbox(label="按名称筛选", scale=3, elem_id="admin-docs-query")
                 dhist = gr.Checkbox(label="含历史版本", scale=1)
-                dlist_btn = gr.Button("列出", scale=1)
+                dlist_btn = gr.Button("列出", scale=1, elem_id="admin-docs-list")
             docs = gr.Dataframe(headers=DOC_HEADERS, interactive=False, wrap=True, max_height=380,
                                 label="文档（点击一行以选择）", elem_id="admin-docs")
             chosen = gr.Textbox(visible=False, elem_id="admin-chosen")  # doc id (an input for API clients too)
-            chosen_label = gr.Markdown("尚未选择文档。")
+            chosen_label = gr.Markdown("尚未选择文档。", elem_id="admin-chosen-label")
             with gr.Row():
                 new_status = gr.Dropdown(list(STATUSES), value="已被修改", label="标记为")
                 set_btn = gr.Button("应用状态")
