@@ -6,8 +6,8 @@ import re
 import threading
 
 import pytest
-
 from test_answer_llm_http import FakeOpenAI, QuietServer, settings_for
+
 from assistant.web import render
 
 WECHAT = ("结论：可以传输。\n涉密文件可以通过微信等即时通讯工具传输[2]。\n"

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from test_web_browser import ADMIN, OUT, browser, click, login, shot, tab, visible, wait, wait_visible  # noqa: F401
+
 from web_harness import running_app
 
 pytest.importorskip("selenium.webdriver")
