@@ -156,7 +156,7 @@ class Container:
         config = RetrievalConfig(fusion=s.search_fusion, rerank=s.search_rerank, question_weight=s.question_weight)
         return SearchService(self.store, self.lexical_index, self.vector_index if s.search_dense else None,
                              config=config, questions=self.question_matcher if s.search_questions else None,
-                             revisions=self.revisions)
+                             revisions=self.revisions, max_query_chars=s.max_query_chars)
 
     @component
     def question_bank(self):
@@ -219,7 +219,7 @@ class Container:
             llm_answerer = LLMAnswerer(self.chat, timeout=s.llm_timeout, endpoint=s.llm_base_url or "")
         return AnswerService(self.store, self.search, verifier=verifier, llm_answerer=llm_answerer,
                              rewriter=QuestionRewriter(verifier.finder, llm=self.chat),
-                             stats_cache=s.home / STATS_FILE)
+                             stats_cache=s.home / STATS_FILE, max_question_chars=s.max_question_chars)
 
     # ---- users --------------------------------------------------------------------------
     @component

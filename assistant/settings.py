@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     parse_timeout_s: float = Field(default=60, gt=0)
     parse_memory_mb: int = Field(default=1024, ge=128)
 
+    # input bounds (knowledge/limits.py): longer input is refused with a message, not truncated
+    max_question_chars: int = Field(default=2000, ge=10, le=100_000, description="问题最多字数")
+    max_query_chars: int = Field(default=2000, ge=10, le=100_000, description="检索语句最多字数")
+
     # search (assistant/search.py, assistant/hybrid_retriever.py)
     search_dense: bool = True  # use the vector index when it holds anything
     search_fusion: Literal["weighted", "rrf"] = "weighted"

@@ -42,11 +42,13 @@ from assistant.answer.types import (
     RetrievalTrace,
     TraceHit,
 )
-from assistant.answer.verifier import CitationVerifier, Source
+from assistant.answer.verifier import UNSUPPORTED_NOTE, CitationVerifier, Source
 from assistant.search.types import Hit, SearchFilters, SearchResult
 from knowledge.errors import BackendError, NotFoundError
 from knowledge.legal.citations import CITED_ARTICLE_RE
+from knowledge.legal.documents import INTERNAL_TYPES
 from knowledge.legal.law_names import short_name
+from knowledge.limits import QUESTION_CHARS, bounded
 from knowledge.store.article_store import ArticleStore
 
 if TYPE_CHECKING:
@@ -68,7 +70,7 @@ class AnswerService:
                  llm_answerer: LLMAnswerer | None = None, rewriter: QuestionRewriter | None = None,
                  top_k: int = 8, llm_sources: int = 6, threshold: float = NO_EVIDENCE_THRESHOLD,
                  term_stats: TermStats | None = None, stats_cache: Path | None = None,
-                 fallback_to_extractive: bool = True):
+                 fallback_to_extractive: bool = True, max_question_chars: int = QUESTION_CHARS):
         """With an ``llm_answerer`` answers are written by the LLM (mode "llm"), else they are
         extracted from the articles. Without a ``rewriter``, follow-ups are rewritten by rules."""
         self.store = store
@@ -81,6 +83,7 @@ class AnswerService:
         self.llm_sources = llm_sources
         self.threshold = threshold
         self.fallback_to_extractive = fallback_to_extractive
+        self.max_question_chars = max_question_chars
         self._stats_cache = stats_cache
         self._stats = term_stats
         self._stats_fixed = term_stats is not None
@@ -116,18 +119,24 @@ class AnswerService:
         assert answer is not None
         return answer
 
-    def ask_stream(self, question: str, history: Iterable[Any] | None = None,
-                   filters: SearchFilters | None = None) -> Iterator[str | Answer]:
-        question = (question or "").strip()
+    def check_question(self, question: str | None) -> str:
+        """The question stripped; an error when empty or longer than the limit (checked
+        before anything else, so an overlong question costs nothing)."""
+        question = bounded(question, self.max_question_chars, "问题").strip()
         if not question:
             raise NotFoundError("请输入问题。")
+        return question
+
+    def ask_stream(self, question: str, history: Iterable[Any] | None = None,
+                   filters: SearchFilters | None = None) -> Iterator[str | Answer]:
+        question = self.check_question(question)
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         filters = self._check_filters(filters)
         rewrite = self.rewriter.rewrite(question, history)
         timings["rewrite"] = _ms(t0)
         t = time.perf_counter()
-        result = self.search.search(rewrite.standalone, top_k=self.top_k, filters=filters)
+        result = self.search.search(self._query(question, rewrite), top_k=self.top_k, filters=filters)
         timings["search"] = _ms(t)
         hits, missing = self._with_references(question, rewrite, result)
         topic = self._topic(rewrite.standalone)
@@ -163,6 +172,12 @@ class AnswerService:
             if unknown:
                 raise NotFoundError(f"知识库中没有：{'、'.join(unknown)}")
         return filters
+
+    def _query(self, question: str, rewrite: Rewrite) -> str:
+        """The rewritten question, unless words carried over from earlier turns would take it
+        past the search's limit (the question itself is within it)."""
+        limit = getattr(self.search, "max_query_chars", None)
+        return question if limit is not None and len(rewrite.standalone) > limit else rewrite.standalone
 
     def _topic(self, text: str) -> str:
         return self.verifier.finder().strip(CITED_ARTICLE_RE.sub(" ", text))
@@ -201,9 +216,11 @@ class AnswerService:
         return exact + marked + rest, missing
 
     def _citation(self, hit: Hit, session_citations: dict[int, Citation] | None = None) -> Citation:
+        """The checked citation of ``hit`` when the answer's text cited it, else one with
+        nothing checked (``verified`` False: shown without "已与原文核对")."""
         if session_citations and hit.article.id in session_citations:
             return session_citations[hit.article.id]
-        return Citation.from_article(hit.article, hit.document)
+        return Citation.from_article(hit.article, hit.document, verified=False)
 
     def _not_found(self, question: str, hits: list[Hit], trace: RetrievalTrace,
                    missing: list[str] | None = None) -> Iterator[str | Answer]:
@@ -219,8 +236,9 @@ class AnswerService:
             text += "\n\n以下条文与问题最接近，仅供参考（并非对问题的回答）：\n" + format_suggestions(suggestions)
         checked = self.verifier.verify(text)
         yield checked.text
+        by_id = {c.article_id: c for c in checked.citations}
         yield Answer(text=checked.text, found=False, citations=[], flags=flags + checked.flags, trace=trace,
-                     mode=self.mode, suggestions=[self._citation(h) for h in suggestions])
+                     mode=self.mode, suggestions=[self._citation(h, by_id) for h in suggestions])
 
     def _extractive_draft(self, question: str, hits: list[Hit], topic: str) -> ExtractiveDraft:
         return self.extractive().answer(question, hits, topic_question=topic)
@@ -297,13 +315,14 @@ class AnswerService:
             checked = self.verifier.verify(draft.text)
             flags.extend(checked.flags)
             trailer = "\n\n【核验提示】以上回答没有引用知识库中的条文，无法核实，请以下列原文为准：\n" + checked.text
-            cited = [self._citation(h) for h in draft.supporting]
+            checked_by_id = {c.article_id: c for c in checked.citations}
+            cited = [self._citation(h, checked_by_id) for h in draft.supporting]
         elif cited:
             lines = []
             for c in cited:
                 mark = f"[{c.source_index}] " if c.source_index else ""
-                state = "" if c.verified else "（引文未通过核验）"
-                lines.append(f"{mark}《{short_name(c.law)}》{c.article}{state}")
+                kind = f"（{c.doc_type}，非国家法律）" if c.doc_type in INTERNAL_TYPES else ""
+                lines.append(f"{mark}《{short_name(c.law)}》{c.article}{kind}{_check_state(c)}")
             trailer = "\n\n来源：\n" + "\n".join(lines)
         if trailer:
             yield trailer
@@ -312,6 +331,16 @@ class AnswerService:
                      flags=flags, trace=trace, mode="llm",
                      related=[self._citation(Hit(s.article, s.document, 0.0)) for s in related_hits] if found else [],
                      suggestions=suggestions)
+
+
+def _check_state(c: Citation) -> str:
+    if c.verified:
+        return ""
+    if any("原文不符" in f for f in c.flags):
+        return "（引文未通过核验）"
+    if UNSUPPORTED_NOTE in c.flags:
+        return f"（{UNSUPPORTED_NOTE}）"
+    return "（未核对）"
 
 
 def _ms(since: float) -> float:

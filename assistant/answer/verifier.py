@@ -8,6 +8,14 @@
   right after it, else the nearest citation); otherwise it is flagged and the real text shown.
 - A cited article whose document is not 现行有效 (or not the current version) is flagged with
   its status.
+- With numbered sources (an LLM answer): each sentence carrying a [n] marker must be supported
+  by source n (``assistant.answer.support``); otherwise it is flagged "未能在所引条文中核实".
+  Links and HTML are stripped from the model's text first (``assistant.answer.markup``).
+
+``Citation.verified`` ("已与原文核对") means exactly: the citation resolved in the store, at
+least one check on it passed — a quotation attributed to it matched its text verbatim, or a
+claim made with its [n] was supported — and no check on it failed. A citation merely
+mentioned, with nothing checked against it, is not verified.
 
 Works on a whole text or incrementally on a stream (``VerificationSession.feed``): text is
 released one sentence at a time, after that sentence was checked, so an invented citation is
@@ -20,6 +28,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from assistant.answer.markup import strip_markup
+from assistant.answer.support import claim_support
 from assistant.answer.types import IN_FORCE, Citation, Flag
 from knowledge.errors import NotFoundError, XuefaError
 from knowledge.legal.citations import ANSWER_POLICY, CitationLinker, parse_article_ref
@@ -37,6 +47,9 @@ _ELLIPSIS_RE = re.compile(r"……|…|\.\.\.+|。。。+|⋯+")
 _EDGE_PUNCT = "。，；：、,.;:！？!?\u3000 \n"
 MIN_QUOTE_CHARS = 6  # shorter quotes are terms ("用人单位"), not quotations
 REMOVED_MARK = "〔已删除一处无法核实的条文引用〕"
+UNSUPPORTED_MARK = "〔未能在所引条文中核实〕"
+UNSUPPORTED_NOTE = "未能在所引条文中核实"
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 
 
 def normalize_for_match(text: str) -> str:
@@ -207,6 +220,7 @@ class _Segment:
     text: str
     edits: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, replacement)
     resolved: list[tuple[int, int, Article, Document, str]] = field(default_factory=list)  # quotes' anchors
+    markers: list[tuple[int, int, list[int]]] = field(default_factory=list)  # [n] outside quotes
 
 
 class VerificationSession:
@@ -226,6 +240,9 @@ class VerificationSession:
         self._grams = _ngrams(forbidden, 16)
         self.source_markers = 0
         self.text_out = ""
+        self._passed: set[int] = set()  # article ids with a check that passed
+        self._failed: set[int] = set()  # ... and with one that failed
+        self._prev_sentence = ""  # the last sentence of the previous segment (a [n] may follow it)
 
     # ---- streaming ---------------------------------------------------------------
     def feed(self, delta: str) -> str:
@@ -245,7 +262,10 @@ class VerificationSession:
         return text
 
     def citations(self) -> list[Citation]:
-        return [self._citations[k] for k in self._order]
+        out = [self._citations[k] for k in self._order]
+        for c in out:
+            c.verified = c.article_id in self._passed and c.article_id not in self._failed
+        return out
 
     @property
     def cited_any(self) -> bool:
@@ -271,6 +291,8 @@ class VerificationSession:
         """``segment`` as shown: each citation, source marker and quotation in it checked."""
         if self._grams and _leaks(segment, self._grams):
             return self._prompt_leak(segment)
+        if self.sources:  # a model's text: no links or HTML reach the reader
+            segment = self._strip_markup(segment)
         seg = _Segment(segment)
         self._check_source_markers(seg)
         for ref in self.v.find_references(segment, self._last_title):
@@ -278,10 +300,53 @@ class VerificationSession:
         seg.resolved.sort(key=lambda r: r[0])
         for a, b in quote_spans(segment):
             self._check_quote(a, b, seg)
+        self._check_claims(seg)
         if seg.resolved:
             last = seg.resolved[-1]
             self._last_article = (last[2], last[3])
         return _apply(segment, seg.edits)
+
+    def _strip_markup(self, segment: str) -> str:
+        clean = strip_markup(segment)
+        if clean != segment:
+            self._flag(Flag("markup_removed", "回答中的链接或网页代码已删除（只显示文字）。"))
+        return clean
+
+    # ---- claims: each sentence with a [n] must be supported by source n ---------------
+    def _check_claims(self, seg: _Segment) -> None:
+        bounds = [0] + [m.end() for m in _SENTENCE_END.finditer(seg.text)]
+        prev_end = 0
+        for start, end, nums in seg.markers:
+            sentence = max(b for b in bounds if b <= start)
+            claim = _claim_text(seg.text[max(sentence, prev_end):start])
+            if not claim:  # the marker follows its sentence: 「……」。[2]
+                earlier = [b for b in bounds if b < sentence]
+                claim = _claim_text(seg.text[earlier[-1]:sentence] if earlier else self._prev_sentence)
+            prev_end = end
+            if claim:
+                self._check_claim(claim, nums, end, seg)
+        pieces = [_claim_text(seg.text[a:b]) for a, b in zip(bounds, bounds[1:] + [len(seg.text)])]
+        self._prev_sentence = next((p for p in reversed(pieces) if p), self._prev_sentence)
+
+    def _check_claim(self, claim: str, nums: list[int], at: int, seg: _Segment) -> None:
+        cited = [self.sources[n] for n in nums]
+        text = "\n".join(s.article.text for s in cited)
+        context = " ".join(f"{s.document.title} {s.article.label} {' '.join(s.article.path)}" for s in cited)
+        result = claim_support(claim, text, context=context)
+        ids = {s.article.id for s in cited}
+        if result.supported:
+            self._passed |= ids
+            return
+        self._failed |= ids
+        labels = "、".join(f"[{s.index}]《{short_name(s.document.title)}》{s.article.label}" for s in cited)
+        shown = claim if len(claim) <= 40 else claim[:40] + "……"
+        self._flag(Flag("unsupported", f"“{shown}”未能在所引条文{labels}中核实：{result.reason}。",
+                        citation=labels))
+        for s in cited:
+            cit = self._cite(s.article, s.document, source_index=s.index)
+            if UNSUPPORTED_NOTE not in cit.flags:
+                cit.flags.append(UNSUPPORTED_NOTE)
+        seg.edits.append((at, at, UNSUPPORTED_MARK))
 
     def _prompt_leak(self, segment: str) -> str:
         self._flag(Flag("prompt_leak", "回答中出现了系统指令的内容，已删除该段。"))
@@ -295,6 +360,8 @@ class VerificationSession:
             nums = [int(x) for x in re.split(r"[,，、;；\s]+", m.group(1)) if x]
             good = [n for n in nums if n in self.sources]
             self._bad_sources(m, good, [n for n in nums if n not in self.sources], seg)
+            if good:
+                seg.markers.append((m.start(), m.end(), good))
             for n in good:
                 src = self.sources[n]
                 self._cite(src.article, src.document, source_index=n)
@@ -364,14 +431,16 @@ class VerificationSession:
             self._unattributed(inner, b, seg)
             return
         art, doc, _ = target
+        if is_verbatim(inner, art.text):
+            self._passed.add(art.id)
         # quoted right but cited at the wrong place: kept as it is
-        if not is_verbatim(inner, art.text) and self._verbatim_elsewhere(inner) is None:
+        elif self._verbatim_elsewhere(inner) is None:
             self._misquote(inner, art, doc, b, seg)
 
     def _misquote(self, inner: str, art: Article, doc: Document, at: int, seg: _Segment) -> None:
         real = closest_passage(inner, art.text)
         cit = self._cite(art, doc)
-        cit.verified = False
+        self._failed.add(art.id)
         note = f"引文与《{doc.title}》{art.label}原文不符"
         if note not in cit.flags:
             cit.flags.append(note)
@@ -418,6 +487,11 @@ class VerificationSession:
         seg.edits.append((at, at, "〔核验：此引文无法在知识库条文中找到〕"))
 
 
+def _claim_text(text: str) -> str:
+    """A claim as checked: source markers and edge punctuation dropped."""
+    return _SOURCE_RE.sub("", text).strip(_EDGE_PUNCT + "，、")
+
+
 def _quote_inner(text: str, a: int, b: int) -> str:
     """The quotation at text[a:b] without its marks (an unclosed one has no closing mark)."""
     return text[a + 1:b - 1] if b - a >= 2 and text[b - 1] == QUOTE_PAIRS.get(text[a]) else text[a + 1:b]
@@ -455,12 +529,21 @@ def _safe_cut(buf: str) -> int:
             stack.append("》")
         elif ch in "[［【":
             stack.append({"[": "]", "［": "］", "【": "】"}[ch])
+        elif ch == "(" and i and buf[i - 1] in "]］":  # a markdown link's target: keep it whole
+            stack.append(")")
+        elif ch == "<" and _opens_tag(buf[i + 1:i + 2]):
+            stack.append(">")
         elif not stack and ch in "。！？!?\n":
             cut = i + 1
         if len(stack) > 8:  # runaway unbalanced marks: fall back to line ends
             stack.clear()
     # a sentence may continue with a citation right after its end mark: keep it together
     return cut
+
+
+def _opens_tag(after: str) -> bool:
+    """'<' followed by this character starts an HTML tag (kept whole until its '>')."""
+    return bool(after) and after.isascii() and (after.isalpha() or after in "/!")
 
 
 def _ngrams(texts: Iterable[str], n: int) -> set[str]:

@@ -11,6 +11,7 @@ from assistant.learning.stored_questions import question_data
 from assistant.learning.types import ExamResult, Feedback, QuestionReview, SessionSummary
 from assistant.quiz.types import Question
 from knowledge.errors import XuefaError
+from knowledge.limits import ANSWER_CHARS, bounded
 from knowledge.store.records import Exam, User
 
 if TYPE_CHECKING:  # sessions are made by the service, which they report back to
@@ -43,6 +44,8 @@ class PracticeSession:
         q = self.current
         if q is None:
             raise XuefaError("本次练习已经结束")
+        if isinstance(response, str):  # nothing is stored for an answer no question needs
+            bounded(response, ANSWER_CHARS, "答案")
         now = aware(self.service.clock())
         if duration_ms is None:
             duration_ms = max(0, int((now - self._shown_at).total_seconds() * 1000))

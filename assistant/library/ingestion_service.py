@@ -27,6 +27,7 @@ from knowledge.legal.documents import (
     SourceSummary,
 )
 from knowledge.legal.law_names import LawNameResolver
+from knowledge.limits import FIELD_CHARS, bounded
 from knowledge.store.article_store import ArticleStore
 from knowledge.store.audit import AuditLog
 
@@ -55,6 +56,9 @@ class IngestOptions:
     replace: bool = False
 
     def __post_init__(self):
+        for name, what in (("title", "标题"), ("issuer", "发布机关"), ("publish_date", "发布日期"),
+                           ("effective_date", "施行日期")):
+            bounded(getattr(self, name), FIELD_CHARS, what)
         if self.doc_type and self.doc_type not in DOC_TYPES:
             raise XuefaError(f"未知的文档类型：{self.doc_type}（可选：{'、'.join(DOC_TYPES)}）")
         if self.status and self.status not in STATUSES:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from assistant.library.library_service import LibraryService
 from knowledge.errors import NotFoundError, XuefaError
+from knowledge.limits import FIELD_CHARS, QUESTION_CHARS, bounded
 from knowledge.store.question_bank import (
     BankQuestion,
     QuestionBank,
@@ -38,14 +39,15 @@ class QuestionService:
     def add(self, law: str, article: str | int, question: str, *, source: str = "admin",
             user: str = "") -> BankQuestion:
         """Link one question to one article; returns the stored (resolved) row."""
-        title, label = self._resolve(law, article)
+        bounded(question, QUESTION_CHARS, "问题")
+        title, label = self._resolve(bounded(law, FIELD_CHARS, "法律名称"), bounded(str(article), FIELD_CHARS, "条号"))
         self.bank.add([(title, label, question)], source=source, created_by=user)
         return BankQuestion(title, label, normalize_question(question), source)
 
     def add_feedback(self, article_id: int, question: str, *, user: str = "") -> BankQuestion:
         """Staff said this article answered their question: remember the pair."""
         art, doc = self.library.article_by_id(article_id)
-        question = normalize_question(question)
+        question = normalize_question(bounded(question, QUESTION_CHARS, "问题"))
         if not question:
             raise XuefaError("问题为空，无法记录")
         self.bank.add([(doc.title, art.label, question)], source="feedback", created_by=user)

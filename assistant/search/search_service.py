@@ -27,6 +27,7 @@ from knowledge.legal.citations import parse_article_ref
 from knowledge.legal.documents import INTERNAL_TYPES, STATUTE_TYPES, Document
 from knowledge.legal.law_names import LawNameResolver
 from knowledge.legal.numerals import article_label
+from knowledge.limits import bounded
 from knowledge.store.article_store import ArticleStore
 
 # what remains of "网络安全法第二十一条的内容是什么" once the reference is cut out
@@ -53,13 +54,16 @@ class SearchService:
         questions: the question-bank matcher (``QuestionMatcher``), or None.
         config: retrieval weights and switches (``RetrievalConfig``).
         revisions: notes on renumbered articles (``RevisionService.reference_note``), or None.
+        max_query_chars: longer queries are refused (InputTooLongError) before any work; None
+            for internal searches (quiz distractors search with article text).
     """
 
     def __init__(self, store: ArticleStore, lexical_index: LexicalIndex, vector_index=None, *,
                  config: RetrievalConfig | None = None, expander: QueryExpander | None = None,
-                 questions=None, revisions=None):
+                 questions=None, revisions=None, max_query_chars: int | None = None):
         self.store = store
         self.revisions = revisions
+        self.max_query_chars = max_query_chars
         self.lexical = lexical_index
         self.vector_index = vector_index
         embedded = None
@@ -85,6 +89,8 @@ class SearchService:
         """
         started = time.perf_counter()
         filters = filters or SearchFilters()
+        if self.max_query_chars is not None:
+            bounded(query, self.max_query_chars, "检索语句")
         query = (query or "").strip()
         result = SearchResult(query=query, hits=[])
         if not query or top_k <= 0:

@@ -21,7 +21,8 @@ EXAMPLES = ["网络运营者收集个人信息要遵守什么规定？", "保密
             "单位拖欠工资三个月怎么办？"]
 PLACEHOLDER = "<b>有什么法律问题？</b><br>例如：" + "；".join(esc(e) for e in EXAMPLES)
 FLAG_KINDS_SHOWN = {"nonexistent", "misquote", "not_in_force", "bad_source", "unattributed_quote",
-                    "uncited", "prompt_leak", "missing_article", "llm_error", "renumbered"}
+                    "uncited", "prompt_leak", "missing_article", "llm_error", "unsupported", "markup_removed",
+                    "renumbered"}
 
 
 @dataclass
@@ -67,20 +68,29 @@ def with_markers(text: str, items: list[dict]) -> str:
 
 
 def flag_notes(answer: Answer) -> str:
+    """The verification notes under an answer, as plain text (rendered by ``render.md_safe``
+    like the rest of the message: ``real_text`` is article text, i.e. data)."""
     notes = [f for f in answer.flags if f.kind in FLAG_KINDS_SHOWN]
     if not notes:
         return ""
     lines = []
     for f in notes:
-        line = f"> {'ℹ' if f.kind == 'renumbered' else '⚠'} {f.message}"
+        line = f"{'ℹ' if f.kind == 'renumbered' else '⚠'} {f.message}"
         if f.kind == "misquote" and f.real_text:
-            line += f"\n> 原文：{f.real_text}"
+            line += f"\n原文：{f.real_text}"
         lines.append(line)
-    return "\n\n**核验提示**\n" + "\n".join(lines)
+    return "\n\n【核验提示】\n" + "\n".join(lines)
 
 
 def final_text(answer: Answer, items: list[dict]) -> str:
+    """The answer as stored and shown: plain text (never markdown; shown via ``shown``)."""
     return with_markers(answer.text, items) + flag_notes(answer)
+
+
+def shown(role: str, content: str) -> dict:
+    """A chat message for gr.Chatbot: questions, answers and stored messages alike are data,
+    rendered as literal text through the one boundary (no HTML, links or markup from them)."""
+    return {"role": role, "content": render.md_safe(content)}
 
 
 class ChatTab:
@@ -92,6 +102,8 @@ class ChatTab:
         self.library = library
         self.auth = auth
         self.view: ChatView | None = None
+        # the browser stops typing here; the server refuses longer input from any client
+        self.max_chars = getattr(answerer, "max_question_chars", None)
 
     # ---- handlers ------------------------------------------------------------------------------
     @staticmethod
@@ -109,16 +121,13 @@ class ChatTab:
              request: gr.Request):
         """Stream an answer. Yields (chatbot, cards, conv_id, conversations, textbox)."""
         user = current_user(self.auth, request)
-        question = (question or "").strip()
-        if not question:
-            raise gr.Error("请输入问题。")
+        question = self.answerer.check_question(question)  # bounded before anything is stored
         filters = self.filters(scope, laws)
         conv = self.conversations.get(user.id, conv_id) if conv_id else None
         if conv is None:
             conv = self.conversations.create(user.id, title=question)
         turns = self.conversations.turns(user.id, conv.id)
-        history = list(history or []) + [{"role": "user", "content": question},
-                                         {"role": "assistant", "content": "正在检索条文……"}]
+        history = list(history or []) + [shown("user", question), shown("assistant", "正在检索条文……")]
         keep = gr.skip()
         yield history, keep, conv.id, keep, ""
         text = ""
@@ -128,13 +137,13 @@ class ChatTab:
                 answer = part
                 break
             text += part
-            history[-1] = {"role": "assistant", "content": text}
+            history[-1] = shown("assistant", text)
             yield history, keep, conv.id, keep, ""
         assert answer is not None
         items = self._with_revisions(answer_items(answer))
-        shown = final_text(answer, items)
-        history[-1] = {"role": "assistant", "content": shown}
-        self.conversations.add_exchange(user.id, conv.id, question, answer, shown, items)
+        plain = final_text(answer, items)
+        history[-1] = shown("assistant", plain)
+        self.conversations.add_exchange(user.id, conv.id, question, answer, plain, items)
         yield (history, render.cards(items, "没有找到可引用的条文。"), conv.id,
                self._conversation_choices(user.id, conv.id), "")
 
@@ -160,7 +169,7 @@ class ChatTab:
         if conv is None:  # not this user's (or deleted): show nothing of it
             raise gr.Error("找不到这个对话。")
         messages = self.conversations.messages(user.id, conv.id)
-        history = [{"role": m.role, "content": m.content} for m in messages]
+        history = [shown(m.role, m.content) for m in messages]
         last = next((m for m in reversed(messages) if m.role == "assistant"), None)
         cards = render.cards(last.items if last else [], EMPTY_CARDS)
         return history, cards, conv.id
@@ -204,7 +213,8 @@ class ChatTab:
         if not question or int(article_id) not in cited:
             raise gr.Error("只能标记最近一次回答所引用的条文。")
         q = self.questions.add_feedback(int(article_id), question, user=user.name)
-        gr.Info(f"已记录：《{short_name(q.law)}》{q.article} 解答了这个问题。以后类似的问题会更快找到它。")
+        gr.Info(render.html_message("已记录：《{law}》{article} 解答了这个问题。以后类似的问题会更快找到它。",
+                                    law=short_name(q.law), article=q.article))
         return gr.Dropdown(value=None)
 
     def _conversation_choices(self, user_id: int, selected: str | None):
@@ -231,7 +241,7 @@ class ChatTab:
                                      feedback_options=None, layout="panel")
                 with gr.Row():
                     box = gr.Textbox(show_label=False, placeholder="输入问题，回车发送", scale=5,
-                                     elem_id="chat-input", max_lines=6)
+                                     elem_id="chat-input", max_lines=6, max_length=self.max_chars)
                     send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="chat-send")
                 with gr.Row():
                     helpful = gr.Dropdown(label="哪条依据解答了你的问题？（帮助以后更快找到）", choices=[],

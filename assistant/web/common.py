@@ -68,10 +68,12 @@ def admin_user(auth, request: gr.Request | None):
 
 # ---- errors ------------------------------------------------------------------------------
 def _to_gr_error(exc: Exception) -> gr.Error:
+    # gradio renders an error message as HTML, and service messages carry data (titles,
+    # names, the user's own input): escaped here, the one place they become gr.Error
     if isinstance(exc, PermissionDeniedError):
-        return gr.Error(str(exc) or "没有权限执行此操作。", title="没有权限")
+        return gr.Error(esc(str(exc) or "没有权限执行此操作。"), title="没有权限")
     if isinstance(exc, XuefaError):
-        return gr.Error(str(exc), title="操作未完成")
+        return gr.Error(esc(str(exc)), title="操作未完成")
     log.exception("unexpected error in web handler")
     return gr.Error("系统内部错误，请稍后再试或联系管理员。", title="出错了")
 

@@ -141,7 +141,8 @@ class ExamsTab:
         return {
             v.listing: gr.Group(visible=False), v.page: gr.Group(visible=True),
             v.clock: clock_html(mock.deadline),
-            v.progress: (f"**{esc(mock.exam.config.get('title') or '考试')}**　已作答 {len(answered)} / {total} 题"
+            v.progress: (f"**{render.md_safe(mock.exam.config.get('title') or '考试')}**"
+                         f"　已作答 {len(answered)} / {total} 题"
                          f"　满分 {mock.exam.total_points:g}，{mock.exam.pass_mark:g} 分合格"),
             v.nav: gr.Radio(choices=nav, value=pos), v.question: question_html(q, pos + 1, total),
             v.choice: radio, v.choices: boxes, v.blank: text,

@@ -11,6 +11,7 @@ from assistant.web import render, revision_view
 from assistant.web.common import current_user, esc, ui_errors
 from knowledge.legal.documents import DOC_TYPES
 from knowledge.legal.law_names import short_name
+from knowledge.limits import FIELD_CHARS, bounded
 
 ALL = "全部"
 ALL_CHAPTERS = "全部章节"
@@ -47,7 +48,8 @@ class LibraryTab:
     def list_documents(self, query: str, doc_type: str, include_history: bool,
                        request: gr.Request):
         current_user(self.auth, request)
-        docs = self.library.documents(query=query or "", doc_type=None if doc_type in (None, "", ALL) else doc_type,
+        query = bounded(query or "", FIELD_CHARS, "名称关键词")
+        docs = self.library.documents(query=query, doc_type=None if doc_type in (None, "", ALL) else doc_type,
                                       include_history=bool(include_history))
         rows = [[short_name(d.title) + ("" if d.is_current else f"（{d.version or '历史'}版）"), d.doc_type,
                  d.status_on(), d.article_count] for d in docs]
@@ -165,7 +167,8 @@ class LibraryTab:
         with gr.Row(equal_height=False):
             with gr.Column(scale=2, min_width=300):
                 with gr.Accordion("检索条文", open=True):
-                    squery = gr.Textbox(label="条文检索", placeholder="关键词或问题，例如：涉密载体的管理",
+                    squery = gr.Textbox(label="条文检索", max_length=getattr(self.search, "max_query_chars", None),
+                                        placeholder="关键词或问题，例如：涉密载体的管理",
                                         elem_id="lib-search-query")
                     scope = gr.Radio(list(SCOPES), value="全部", label="范围")
                     sbtn = gr.Button("检索", elem_id="lib-search-btn")

@@ -29,6 +29,7 @@ from assistant.web.exam_page import (
     shown_response,
 )
 from knowledge.errors import XuefaError
+from knowledge.limits import FIELD_CHARS, bounded
 
 MODE_PRACTICE, MODE_EXAM = "练习（逐题反馈）", "模拟考试（计时，交卷后评分）"
 SESSION_NAMES = {"practice": "练习", "review": "到期复习", "wrong": "错题重做", "exam": "模拟考试"}
@@ -81,7 +82,8 @@ class PracticeTab:
         if not 1 <= n <= 100:
             raise XuefaError("题量应在 1–100 之间。")
         scope = QuizScope(laws=list(laws or []),
-                          chapters=[c for c in (chapters or "").replace("，", ",").split(",") if c.strip()])
+                          chapters=[c for c in bounded(chapters or "", FIELD_CHARS, "章节")
+                                    .replace("，", ",").split(",") if c.strip()])
         exam = mode == MODE_EXAM
         questions = self.quiz.generate(scope, n, list(types or []) or None, exam=exam, shuffle=exam)
         if not questions:

@@ -1,9 +1,56 @@
-"""HTML renderers shared by the tabs: citation cards and a law's text. Pure functions of
-plain data (easy to test); every piece of text is escaped."""
+"""The one rendering boundary of the web app: data (document text and titles, user input,
+model output) becomes HTML or markdown only through the functions here.
+
+- ``text(value)``: for HTML (gr.HTML, gr.Error/gr.Info messages, which gradio renders as HTML).
+- ``md_safe(value)``: for markdown (gr.Markdown, gr.Chatbot): every markdown and HTML special
+  character is backslash-escaped, so raw HTML, links, images and emphasis in the data show as
+  the characters they are; bare URLs are defused so the markdown renderer does not link them.
+- ``md_message(template, **fields)``: a Chinese UI message in markdown with data fields made safe.
+
+Plus citation cards and a law's text: pure functions of plain data (easy to test).
+"""
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from assistant.web.common import esc, paragraphs_html, status_badge
-from knowledge.legal.documents import Article, Document
+from knowledge.legal.documents import INTERNAL_TYPES, Article, Document
+
+# CommonMark lets any ASCII punctuation be backslash-escaped; escaping all of it leaves no
+# markdown or HTML construct in the data (tags, links, images, emphasis, code, tables, lists).
+_MD_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+# GFM autolinks bare URLs and www. names without any markup: break the scheme and www.
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|file|mailto|javascript|data|vbscript)\\:|\b(www)\\\.")
+
+
+def text(value: Any) -> str:
+    """``value`` as HTML text (escaped), for gr.HTML and for gr.Error / gr.Info messages."""
+    return esc(value)
+
+
+def md_safe(value: Any) -> str:
+    """``value`` as markdown that renders to exactly its characters (line breaks kept)."""
+    out = []
+    for line in ("" if value is None else str(value)).split("\n"):
+        # leading spaces would make an indented code block; keep the indent visible instead
+        stripped = line.lstrip(" \t")
+        indent = "\u00a0" * (len(line) - len(stripped))
+        escaped = _MD_PUNCT.sub(r"\\\1", stripped)
+        # &#58; / &#46; render as ':' '.' but are not seen as a URL by the autolinker
+        escaped = _AUTOLINK.sub(lambda m: f"{m.group(1)}&#58;" if m.group(1) else f"{m.group(2)}&#46;", escaped)
+        out.append(indent + escaped)
+    return "\n".join(out)
+
+
+def md_message(template: str, **fields: Any) -> str:
+    """A markdown UI message: ``template`` is our own text, every field is data (made safe)."""
+    return template.format(**{k: md_safe(v) for k, v in fields.items()})
+
+
+def html_message(template: str, **fields: Any) -> str:
+    """An HTML UI message (gr.Error, gr.Info, gr.HTML) with every field escaped."""
+    return template.format(**{k: esc(v) for k, v in fields.items()})
 
 # One delegated listener: a click on a card triggers the component's `select` event with the
 # card's index and article id (gr.SelectData.index / .value on the server).
@@ -36,10 +83,17 @@ watch('value', () => setTimeout(go, 30));
 setTimeout(go, 30);
 """
 
+VERIFIED_NOTE = "✓ 已与原文核对"  # only on citations whose quotes matched verbatim / claims were supported
+
 FLAG_NAMES = {
     "nonexistent": "引用的条文不存在", "misquote": "引文与原文不一致", "not_in_force": "非现行有效",
     "bad_source": "来源编号无效", "unattributed_quote": "引文出处不明", "uncited": "回答未注明依据",
+    "unsupported": "未能在所引条文中核实",
 }
+
+
+def internal_badge(doc_type: str) -> str:
+    return f'<span class="xf-badge xf-warn xf-internal">{esc(doc_type)}</span>'
 
 
 def card(item: dict, index: int) -> str:
@@ -57,7 +111,9 @@ def card(item: dict, index: int) -> str:
     if item.get("doc_type"):
         meta.append(esc(item["doc_type"]))
     if item.get("verified") is True:
-        meta.append("✓ 已与原文核对")
+        meta.append(VERIFIED_NOTE)
+    if item.get("doc_type") in INTERNAL_TYPES:  # an organisation's own rule, not a national law
+        kind_html += internal_badge(item["doc_type"])
     flags = "".join(f'<div class="xf-flag">⚠ {esc(f)}</div>' for f in item.get("flags") or [])
     if item.get("revision"):  # when and how the article last changed (修订对照)
         flags += f'<div class="xf-revnote">{esc(item["revision"])}</div>'

@@ -36,10 +36,11 @@ def _text(html: str) -> str:
 
 
 def _content(message) -> str:
+    """A chat message's text (the app sends it markdown-escaped: backslashes removed here)."""
     content = message["content"]
     if isinstance(content, list):
-        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
-    return str(content)
+        content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return re.sub(r"\\(.)", r"\1", str(content))
 
 
 def _rows(df) -> list[list]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import gradio as gr
 
 from assistant.accounts.auth_service import UNGROUPED
-from assistant.web.common import admin_user, esc, ui_errors
+from assistant.web.common import admin_user, ui_errors
+from assistant.web.render import md_safe
 from knowledge.errors import XuefaError
 
 DEPT_HEADERS = ["科室", "人数"]
@@ -27,13 +28,13 @@ class DepartmentsSection:
     def add_department(self, name: str, request: gr.Request):
         me = admin_user(self.auth, request)
         dept = self.depts.add(name, actor=me.name)
-        return f"已新建科室 {esc(dept.name)}。", self.list_departments(request), ""
+        return f"已新建科室 {md_safe(dept.name)}。", self.list_departments(request), ""
 
     @ui_errors
     def rename_department(self, old: str, new: str, request: gr.Request):
         me = admin_user(self.auth, request)
         dept = self.depts.rename(old, new, actor=me.name)
-        return (f"科室 {esc((old or '').strip())} 已改名为 {esc(dept.name)}（{dept.members} 人）。",
+        return (f"科室 {md_safe((old or '').strip())} 已改名为 {md_safe(dept.name)}（{dept.members} 人）。",
                 self.list_departments(request), dept.name, "")
 
     @ui_errors
@@ -51,7 +52,7 @@ class DepartmentsSection:
         if not confirm:
             raise XuefaError("请勾选「确认删除」后再删除。")
         moved = self.depts.delete(name, actor=me.name)
-        return (f"已删除科室 {esc((name or '').strip())}，{moved} 名用户归入{UNGROUPED}。",
+        return (f"已删除科室 {md_safe((name or '').strip())}，{moved} 名用户归入{UNGROUPED}。",
                 self.list_departments(request), False)
 
     def build(self) -> tuple[gr.Dataframe, list]:

@@ -9,8 +9,10 @@ from pathlib import Path
 import gradio as gr
 
 from assistant.quiz.types import QTYPES, QuizScope
-from assistant.web.common import admin_user, esc, ui_errors
+from assistant.web.common import admin_user, ui_errors
+from assistant.web.render import md_safe
 from knowledge.errors import XuefaError
+from knowledge.limits import FIELD_CHARS, bounded
 
 
 def _file_stem(title: str) -> str:
@@ -33,7 +35,7 @@ class ExamPaperSection:
         n = int(n_ or 50)
         if not 1 <= n <= 200:
             raise XuefaError("题量应在 1–200 之间。")
-        title = (title_ or "").strip() or "学法考试试卷"
+        title = bounded(title_ or "", FIELD_CHARS, "试卷标题").strip() or "学法考试试卷"
         seed = int(seed_) if seed_ not in (None, "") else None
         report = self.quiz.generate_report(QuizScope(laws=list(laws_ or [])), n, list(types_ or []) or None, seed,
                                            exam=True)
@@ -47,7 +49,7 @@ class ExamPaperSection:
         counts = "、".join(f"{t} {sum(q.qtype == t for q in questions)} 道" for t in QTYPES
                           if any(q.qtype == t for q in questions))
         note = f"（所选范围只生成了 {len(questions)} 道合格题目）" if len(questions) < n else ""
-        summary = (f"已生成《{esc(title)}》：共 {len(questions)} 题（{counts}），随机种子 {report.seed}"
+        summary = (f"已生成《{md_safe(title)}》：共 {len(questions)} 题（{counts}），随机种子 {report.seed}"
                    f"（同一知识库用同一种子可重现同一份试卷）{note}。下载后即可打印或导入考试系统。")
         return summary, files
 

@@ -19,6 +19,7 @@ from assistant.quiz.types import QTYPES, QuizScope
 from assistant.web import render
 from assistant.web.common import admin_user, esc, ui_errors
 from knowledge.errors import XuefaError
+from knowledge.limits import FIELD_CHARS, bounded
 
 ACTOR_NOTE = "（网页）"
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -70,7 +71,8 @@ class ExamsSection:
         points = {t: float(p or 0) for t, p in zip(QTYPES, numbers[1::2])}
         if not counts:
             raise XuefaError("请至少为一种题型设置题数。")
-        scope = QuizScope(laws=list(laws or []), chapters=_split(chapters), doc_types=_split(doc_types))
+        scope = QuizScope(laws=list(laws or []), chapters=_split(bounded(chapters, FIELD_CHARS, "章节")),
+                          doc_types=_split(bounded(doc_types, FIELD_CHARS, "文件类型")))
         return Blueprint(scope=scope, counts=counts, points={t: points[t] for t in counts}, shuffle_options=shuffle)
 
     @ui_errors
@@ -90,7 +92,7 @@ class ExamsSection:
                         per_person=bool(per_person), results_after_close=bool(after_close))
         exam = self.exams.create(spec, me.name)
         people = len(self.exams.audience_ids(spec.audience))
-        msg = (f"已创建考试《{esc(exam.title)}》：{len(exam.paper)} 题，满分 {exam.total_points:g}，"
+        msg = (f"已创建考试《{render.md_safe(exam.title)}》：{len(exam.paper)} 题，满分 {exam.total_points:g}，"
                f"{exam.pass_mark:g} 分合格；{self._local(exam.opens_at)} 至 {self._local(exam.closes_at)}；"
                f"应考 {people} 人。")
         return msg, self._picker(exam.id)
@@ -177,7 +179,7 @@ class ExamsSection:
     def practice(self, exam_id, request: gr.Request):
         me = admin_user(self.auth, request)
         created = self.exams.practice_from_misses(int(exam_id), me.name)
-        return (f"已生成易错条文练习《{esc(created.title)}》：{len(created.paper)} 题，"
+        return (f"已生成易错条文练习《{render.md_safe(created.title)}》：{len(created.paper)} 题，"
                 f"参加这场考试的人员可在「考试」中练习。"), self._picker(int(exam_id))
 
     @ui_errors
@@ -186,7 +188,7 @@ class ExamsSection:
         if not confirm:
             raise XuefaError("请勾选「确认结束」后再结束考试。")
         exam = self.exams.close(int(exam_id), me.name)
-        return f"已结束考试《{esc(exam.title)}》，进行中的答卷已按已答内容交卷。", False
+        return f"已结束考试《{render.md_safe(exam.title)}》，进行中的答卷已按已答内容交卷。", False
 
     # ---- layout ----------------------------------------------------------------------------
     def build(self) -> list:

@@ -6,7 +6,9 @@ import re
 
 import gradio as gr
 
-from assistant.web.common import admin_user, esc, ui_errors
+from assistant.web.common import admin_user, ui_errors
+from assistant.web.render import md_safe
+from knowledge.limits import FIELD_CHARS, bounded
 
 QUESTION_HEADERS = ["编号", "法律", "条", "问题", "来源"]
 SOURCE_NAMES = {"bundled": "内置", "admin": "管理员添加", "feedback": "用户反馈"}
@@ -22,7 +24,7 @@ class QuestionBankSection:
     def list_questions(self, law: str, source: str, request: gr.Request):
         admin_user(self.auth, request)
         source = source if source in SOURCE_NAMES else None
-        rows = self.questions.list(law=(law or "").strip() or None, source=source)
+        rows = self.questions.list(law=bounded(law or "", FIELD_CHARS, "法律名称").strip() or None, source=source)
         shown = rows[-MAX_QUESTION_ROWS:][::-1]  # newest first: feedback is what admins review
         table = [[q.id if q.id is not None else "", q.law, q.article, q.question, SOURCE_NAMES[q.source]]
                  for q in shown]
@@ -33,13 +35,13 @@ class QuestionBankSection:
     def add_question(self, law: str, article: str, question: str, request: gr.Request):
         me = admin_user(self.auth, request)
         q = self.questions.add((law or "").strip(), (article or "").strip(), question or "", user=me.name)
-        return f"已关联：《{esc(q.law)}》{esc(q.article)} ← {esc(q.question)}", ""
+        return f"已关联：《{md_safe(q.law)}》{md_safe(q.article)} ← {md_safe(q.question)}", ""
 
     @ui_errors
     def delete_questions(self, ids: str, request: gr.Request):
         admin_user(self.auth, request)
         try:
-            wanted = [int(x) for x in re.split(r"[\s,，、]+", ids or "") if x]
+            wanted = [int(x) for x in re.split(r"[\s,，、]+", bounded(ids or "", FIELD_CHARS * 10, "编号")) if x]
         except ValueError:
             raise gr.Error("编号只能是数字，用空格或逗号分隔。") from None
         if not wanted:

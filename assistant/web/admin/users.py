@@ -6,7 +6,8 @@ from __future__ import annotations
 import gradio as gr
 
 from assistant.accounts.auth_service import UNGROUPED
-from assistant.web.common import ROLE_NAMES, admin_user, esc, ui_errors
+from assistant.web.common import ROLE_NAMES, admin_user, ui_errors
+from assistant.web.render import md_safe
 
 USER_HEADERS = ["用户名", "角色", "科室"]
 
@@ -42,40 +43,41 @@ class UsersSection:
     def add_user(self, name: str, role: str, password: str, request: gr.Request):
         me = admin_user(self.auth, request)
         user = self.auth.create_user((name or "").strip(), password or "", role=role, actor=me.name)
-        return (f"已创建用户 {esc(user.name)}（{ROLE_NAMES.get(user.role, user.role)}）。",
+        return (f"已创建用户 {md_safe(user.name)}（{ROLE_NAMES.get(user.role, user.role)}）。",
                 self.list_users(request), "")
 
     @ui_errors
     def set_role(self, name: str, role: str, request: gr.Request):
         me = admin_user(self.auth, request)
         user = self.auth.set_role((name or "").strip(), role, acting=me)
-        return f"{esc(user.name)} 的角色已改为{ROLE_NAMES.get(user.role, user.role)}。", self.list_users(request)
+        return f"{md_safe(user.name)} 的角色已改为{ROLE_NAMES.get(user.role, user.role)}。", self.list_users(request)
 
     @ui_errors
     def set_department(self, name: str, department: str, request: gr.Request):
         me = admin_user(self.auth, request)
         change = self.depts.set_department((name or "").strip(), department, actor=me.name)
-        shown = esc(change.department or UNGROUPED)
-        msg = f"{esc(change.user)} 的科室已改为 {shown}。" if change.changed else f"{esc(change.user)} 已在 {shown}。"
+        shown = md_safe(change.department or UNGROUPED)
+        who = md_safe(change.user)
+        msg = f"{who} 的科室已改为 {shown}。" if change.changed else f"{who} 已在 {shown}。"
         return msg, self.list_users(request)
 
     @ui_errors
     def reset_password(self, name: str, password: str, request: gr.Request):
         me = admin_user(self.auth, request)
         user = self.auth.set_password((name or "").strip(), password or "", actor=me.name)
-        return f"已重设 {esc(user.name)} 的密码（其已登录的页面需重新登录）。", ""
+        return f"已重设 {md_safe(user.name)} 的密码（其已登录的页面需重新登录）。", ""
 
     @ui_errors
     def disable_user(self, name: str, request: gr.Request):
         me = admin_user(self.auth, request)
         user = self.auth.disable((name or "").strip(), actor=me.name)
-        return f"已停用 {esc(user.name)}：不能再登录，已打开的页面随即失效。", self.list_users(request)
+        return f"已停用 {md_safe(user.name)}：不能再登录，已打开的页面随即失效。", self.list_users(request)
 
     @ui_errors
     def enable_user(self, name: str, request: gr.Request):
         me = admin_user(self.auth, request)
         user = self.auth.enable((name or "").strip(), actor=me.name)
-        return f"已启用 {esc(user.name)}。", self.list_users(request)
+        return f"已启用 {md_safe(user.name)}。", self.list_users(request)
 
     def build(self) -> tuple[gr.Dataframe, gr.Dropdown]:
         """Returns the user table and the department dropdown (refreshed when departments change)."""
