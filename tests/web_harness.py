@@ -60,7 +60,9 @@ def _start() -> RunningApp:
 
     started = time.monotonic()
     home = Path(tempfile.mkdtemp(prefix="xuefa-web-"))
-    c = Container(Settings(home=home, embedder="fake", embed_batch_size=64, _env_file=None))
+    # a short heartbeat, so the study e2e sees active minutes grow within seconds
+    c = Container(Settings(home=home, embedder="fake", embed_batch_size=64, study_heartbeat_seconds=5,
+                           _env_file=None))
     c.ingestion.import_statutes(names=LAWS)
     for name, password, role in (ADMIN + ("admin",), STAFF + ("staff",), STAFF2 + ("staff",)):
         c.auth.create_user(name, password, role=role)

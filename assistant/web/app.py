@@ -21,6 +21,7 @@ from assistant.web.exams_tab import ExamsTab
 from assistant.web.library_tab import LibraryTab
 from assistant.web.practice_tab import PracticeTab
 from assistant.web.progress_tab import ProgressTab
+from assistant.web.study_tab import StudyTab
 
 if TYPE_CHECKING:
     from assistant.container import Services
@@ -46,6 +47,7 @@ def build_app(s: Services) -> gr.Blocks:
     practice, progress = PracticeTab(s.quiz, s.learning, s.library, s.auth), ProgressTab(s.learning, s.auth)
     library, admin = LibraryTab(s.library, s.search, s.auth), _admin(s)
     exams = ExamsTab(s.exams, s.library, s.auth, tz=s.settings.tz)
+    study = StudyTab(s.study, s.auth, heartbeat_seconds=s.settings.study_heartbeat_seconds)
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         with gr.Row(elem_id="xf-header", equal_height=True):
@@ -58,6 +60,8 @@ def build_app(s: Services) -> gr.Blocks:
         with gr.Tabs(selected="chat", elem_id="xf-tabs") as tabs:
             with gr.Tab("问答", id="chat", elem_id="tab-chat"):
                 chat_view = chat.build()
+            with gr.Tab("今日学习", id="study", elem_id="tab-study") as study_tab:
+                study.build()
             with gr.Tab("考试", id="exams", elem_id="tab-exams"):
                 exams.build()
             with gr.Tab("练习 / 模拟考试", id="practice", elem_id="tab-practice"):
@@ -82,6 +86,7 @@ def build_app(s: Services) -> gr.Blocks:
         exams.link_cards(open_card, open_outputs)
         progress_tab.select(progress.refresh, None, progress.outputs, api_visibility="undocumented")
         library.refresh_on(library_tab)
+        study.select_on(study_tab)
 
         @ui_errors
         def on_load(request: gr.Request):
@@ -98,6 +103,7 @@ def build_app(s: Services) -> gr.Blocks:
         chat.on_load(demo)
         practice.on_load(demo)
         exams.on_load(demo)
+        study.on_load(demo)
         library.on_load(demo)
         admin.on_load(demo, admin_outputs)
         logout.click(None, js=LOGOUT_JS)
