@@ -38,7 +38,8 @@ def _admin(s: Services) -> AdminTab:
     settings = s.settings
     return AdminTab(s.library, s.ingestion, s.questions, s.quiz, s.auth, s.depts, s.exams,
                     uploads_dir=settings.home / "uploads", embed_in_background=settings.embed_in_background,
-                    llm_model=settings.llm_model if settings.llm_configured else None, tz=settings.tz)
+                    llm_model=settings.llm_model if settings.llm_configured else None, tz=settings.tz,
+                    study=s.study)
 
 
 def build_app(s: Services) -> gr.Blocks:

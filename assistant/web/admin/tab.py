@@ -10,6 +10,7 @@ from assistant.web.admin.documents import DocumentsSection
 from assistant.web.admin.exam_paper import ExamPaperSection
 from assistant.web.admin.exams import ExamsSection
 from assistant.web.admin.index_status import IndexStatusSection
+from assistant.web.admin.plans import PlansSection
 from assistant.web.admin.question_bank import QuestionBankSection
 from assistant.web.admin.statutes import StatutesSection
 from assistant.web.admin.uploads import UploadSection
@@ -22,7 +23,7 @@ class AdminTab:
     import start the background embedding, ``llm_model`` is None when no LLM is configured."""
 
     def __init__(self, library, ingestion, questions, quiz, auth, depts, exams, *, uploads_dir: Path,
-                 embed_in_background: bool, llm_model: str | None, tz):
+                 embed_in_background: bool, llm_model: str | None, tz, study=None):
         self.auth = auth
         self.status = IndexStatusSection(library, auth, llm_model=llm_model,
                                          embed_in_background=embed_in_background)
@@ -34,6 +35,7 @@ class AdminTab:
         self.users = UsersSection(auth, depts)
         self.departments = DepartmentsSection(depts, auth)
         self.exams = ExamsSection(exams, depts, auth, tz)
+        self.plans = PlansSection(study, library, depts, auth) if study is not None else None
 
     def build(self, demo: gr.Blocks, timer: gr.Timer) -> list:
         """Build the tab; returns the components to refresh when an admin opens the app."""
@@ -46,9 +48,10 @@ class AdminTab:
         users, user_dept = self.users.build()
         dept_table, dept_changes = self.departments.build()
         exam_pickers = self.exams.build()
+        self._plan_outputs = plan_outputs = self.plans.build() if self.plans else []
         for event in dept_changes:  # a renamed or deleted department shows in the user table too
             event.then(self.users.refresh, None, [users, user_dept], api_visibility="private")
-        return [status, users, docs, laws, dept_table, user_dept, *exam_pickers]
+        return [status, users, docs, laws, dept_table, user_dept, *exam_pickers, *plan_outputs]
 
     # ---- what an admin sees on opening the app ----------------------------------------------
     def on_load(self, demo: gr.Blocks, outputs: list) -> None:
@@ -59,8 +62,9 @@ class AdminTab:
         """Admins: status, users, documents, departments, exams. Anyone else: nothing (no data, no error toast)."""
         user = current_user(self.auth, request)
         if user.role != "admin":
-            return (gr.skip(),) * 10
+            return (gr.skip(),) * (10 + len(self._plan_outputs))
+        plans = self.plans.initial() if self.plans else ()
         return (self.status.status_html(), self.users.list_users(request),
                 self.documents.list_documents("", False, request), self.paper.law_choices(),
                 self.departments.list_departments(request), self.users.department_choices(request),
-                self.paper.law_choices(), *self.exams.choices())
+                self.paper.law_choices(), *self.exams.choices(), *plans)
