@@ -35,7 +35,7 @@ def _items(values) -> list[PlanItem]:
 
 def _items_box(items: list[PlanItem]) -> gr.Dropdown:
     specs = [(i.name, i.spec) for i in dict.fromkeys(items)]
-    return gr.Dropdown(choices=specs, value=[s for _n, s in specs])
+    return gr.Dropdown(choices=specs, value=[s for _n, s in specs], allow_custom_value=True)
 
 
 class PlansSection:
