@@ -169,9 +169,10 @@ mark.xf-hl { background: #ffd966; font-weight: 600; }
 .xf-plan { cursor: default; margin-bottom: .6em; }
 .xf-plan .xf-progressbar { margin: .4em 0; }
 .xf-pace { margin: .3em 0; } .xf-pace .xf-badge { margin-left: 0; white-space: normal; }
-.xf-table { width: 100%; border-collapse: collapse; font-size: .88rem; margin-top: .4em; }
-.xf-table th, .xf-table td { text-align: left; padding: .25em .4em;
-                             border-bottom: 1px solid var(--border-color-primary); }
+.xf-table { width: 100%; border-collapse: collapse; font-size: .88rem; margin-top: .4em; border: none !important; }
+.xf-table th, .xf-table td { text-align: left; padding: .25em .4em; border: none !important;
+                             border-bottom: 1px solid var(--border-color-primary) !important; }
+.xf-table th { color: var(--body-text-color-subdued); font-weight: 600; }
 .xf-table td:nth-child(2), .xf-table td:nth-child(3) { white-space: nowrap; }
 .xf-table td:last-child { width: 22%; }
 @media (max-width: 720px) {
