@@ -22,8 +22,8 @@ class AdminTab:
     """Settings values: ``uploads_dir`` keeps uploaded files, ``embed_in_background`` lets an
     import start the background embedding, ``llm_model`` is None when no LLM is configured."""
 
-    def __init__(self, library, ingestion, questions, quiz, auth, depts, exams, *, uploads_dir: Path,
-                 embed_in_background: bool, llm_model: str | None, tz, study=None):
+    def __init__(self, library, ingestion, questions, quiz, auth, depts, exams, study, *, uploads_dir: Path,
+                 embed_in_background: bool, llm_model: str | None, tz):
         self.auth = auth
         self.status = IndexStatusSection(library, auth, llm_model=llm_model,
                                          embed_in_background=embed_in_background)
@@ -35,7 +35,8 @@ class AdminTab:
         self.users = UsersSection(auth, depts)
         self.departments = DepartmentsSection(depts, auth)
         self.exams = ExamsSection(exams, depts, auth, tz)
-        self.plans = PlansSection(study, library, depts, auth) if study is not None else None
+        self.plans = PlansSection(study, library, depts, auth)
+        self._plan_outputs: list = []
 
     def build(self, demo: gr.Blocks, timer: gr.Timer) -> list:
         """Build the tab; returns the components to refresh when an admin opens the app."""
@@ -48,7 +49,7 @@ class AdminTab:
         users, user_dept = self.users.build()
         dept_table, dept_changes = self.departments.build()
         exam_pickers = self.exams.build()
-        self._plan_outputs = plan_outputs = self.plans.build() if self.plans else []
+        self._plan_outputs = plan_outputs = self.plans.build()
         for event in dept_changes:  # a renamed or deleted department shows in the user table too
             event.then(self.users.refresh, None, [users, user_dept], api_visibility="private")
         return [status, users, docs, laws, dept_table, user_dept, *exam_pickers, *plan_outputs]
@@ -63,7 +64,7 @@ class AdminTab:
         user = current_user(self.auth, request)
         if user.role != "admin":
             return (gr.skip(),) * (10 + len(self._plan_outputs))
-        plans = self.plans.initial() if self.plans else ()
+        plans = self.plans.initial()
         return (self.status.status_html(), self.users.list_users(request),
                 self.documents.list_documents("", False, request), self.paper.law_choices(),
                 self.departments.list_departments(request), self.users.department_choices(request),
