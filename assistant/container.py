@@ -4,7 +4,7 @@ each component is created on first use and shared by the CLI and the web app.
 Services get their components here and never see the container; the edges (CLI commands,
 the web app) use services only: ``c.library``, ``c.ingestion``, ``c.search``, ``c.answerer``,
 ``c.conversations``, ``c.questions``, ``c.quiz``, ``c.learning``, ``c.exams``, ``c.study``, ``c.auth``,
-``c.depts``, or all of them at once as ``c.services`` (what the web app is built from).
+``c.depts``, ``c.dashboard``, or all of them at once as ``c.services`` (what the web app is built from).
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from assistant.learning.learning_service import LearningService
     from assistant.library.ingestion_service import IngestionService
     from assistant.library.library_service import LibraryService
+    from assistant.office.dashboard_service import OfficeDashboard
     from assistant.questions.question_service import QuestionService
     from assistant.quiz.quiz_service import QuizService
     from assistant.search.search_service import SearchService
@@ -71,6 +72,7 @@ class Services:
     learning: LearningService
     exams: ExamService
     study: StudyService
+    dashboard: OfficeDashboard
 
 
 class Container:
@@ -319,6 +321,13 @@ class Container:
                                               goal_minutes=s.study_goal_minutes),
                             mastery_days=s.study_mastery_days, heartbeat_seconds=s.study_heartbeat_seconds)
 
+    @component
+    def dashboard(self):
+        """OfficeDashboard: the office's study and exam figures per person and department."""
+        from assistant.office.dashboard_service import OfficeDashboard
+
+        return OfficeDashboard(self.study, self.exams, members=self.departments, tz=self.settings.tz)
+
     # ---- the edges ------------------------------------------------------------------------
     @component
     def services(self) -> Services:
@@ -326,4 +335,5 @@ class Container:
         return Services(settings=self.settings, auth=self.auth, depts=self.depts, library=self.library,
                         ingestion=self.ingestion, search=self.search, answerer=self.answerer,
                         conversations=self.conversations, questions=self.questions, quiz=self.quiz,
-                        learning=self.learning, exams=self.exams, study=self.study)
+                        learning=self.learning, exams=self.exams, study=self.study,
+                        dashboard=self.dashboard)

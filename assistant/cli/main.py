@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import click
 
-from assistant.cli import ask, depts, exam, index, laws, plan, questions, quiz, search, serve, users
+from assistant.cli import ask, depts, exam, index, laws, plan, questions, quiz, report, search, serve, users
 
 
 @click.group()
@@ -17,7 +17,7 @@ def main():
 
 for command in (laws.import_statutes, laws.ingest, laws.laws, index.index, search.search, search.eval_group,
                 ask.ask, ask.chat, quiz.quiz, exam.exam, questions.questions, serve.serve, users.users,
-                depts.depts, plan.plan):
+                depts.depts, report.dashboard, report.report, plan.plan):
     main.add_command(command)
 
 if __name__ == "__main__":

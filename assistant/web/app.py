@@ -36,7 +36,7 @@ LOGOUT_JS = "() => { window.location.href = (window.gradio_config?.root || '') +
 def _admin(s: Services) -> AdminTab:
     """The admin tab, with the settings values it shows or acts on."""
     settings = s.settings
-    return AdminTab(s.library, s.ingestion, s.questions, s.quiz, s.auth, s.depts, s.exams, s.study,
+    return AdminTab(s.library, s.ingestion, s.questions, s.quiz, s.auth, s.depts, s.exams, s.dashboard, s.study,
                     uploads_dir=settings.home / "uploads", embed_in_background=settings.embed_in_background,
                     llm_model=settings.llm_model if settings.llm_configured else None, tz=settings.tz)
 

@@ -468,6 +468,25 @@ class Records:
         with self.session() as s:
             return list(s.scalars(stmt))
 
+    def answers_between(self, start: dt.datetime, end: dt.datetime,
+                        user_ids: Iterable[int] | None = None) -> list[Answer]:
+        """Every answer given in [start, end) by anyone (or by ``user_ids``), in one query."""
+        stmt = (select(Answer).where(Answer.answered_at >= start, Answer.answered_at < end)
+                .order_by(Answer.user_id, Answer.answered_at))
+        if user_ids is not None:
+            stmt = stmt.where(Answer.user_id.in_(list(user_ids)))
+        with self.session() as s:
+            return list(s.scalars(stmt))
+
+    def last_answer_at(self, before: dt.datetime) -> dict[int, dt.datetime]:
+        """user id → the time of the person's latest answer before ``before``."""
+        stmt = (select(Answer.user_id, func.max(Answer.answered_at)).where(Answer.answered_at < before)
+                .group_by(Answer.user_id))
+        with self.session() as s:
+            rows = s.execute(stmt).all()
+        # an aggregate bypasses the column type: the naive UTC value comes back as stored
+        return {uid: _as_utc(at) for uid, at in rows if at is not None}
+
     def asked_question_ids(self, user_id: int, article_id: int) -> set[str]:
         """Questions this user already answered on this article (for fresh variants)."""
         with self.session() as s:
@@ -519,6 +538,13 @@ class Records:
         stmt = select(Exam).where(Exam.submitted_at.is_(None)).order_by(Exam.started_at)
         if user_id is not None:
             stmt = stmt.where(Exam.user_id == user_id)
+        with self.session() as s:
+            return list(s.scalars(stmt))
+
+    def submitted_exams_between(self, start: dt.datetime, end: dt.datetime) -> list[Exam]:
+        """Every exam row (mock or office sitting) submitted in [start, end), in one query."""
+        stmt = (select(Exam).where(Exam.submitted_at.is_not(None), Exam.submitted_at >= start,
+                                   Exam.submitted_at < end).order_by(Exam.user_id, Exam.submitted_at))
         with self.session() as s:
             return list(s.scalars(stmt))
 
@@ -634,3 +660,15 @@ class Records:
         with self.session() as s:
             return list(s.scalars(select(ReviewCard).where(ReviewCard.user_id == user_id)
                                   .order_by(ReviewCard.due, ReviewCard.article_id)))
+
+    def mastered_articles(self, min_stability: float) -> list[tuple[int, int]]:
+        """(user id, article id) of every card whose stability reached ``min_stability``."""
+        stmt = select(ReviewCard.user_id, ReviewCard.article_id).where(ReviewCard.stability >= min_stability)
+        with self.session() as s:
+            return [(u, a) for u, a in s.execute(stmt).all()]
+
+
+def _as_utc(value) -> dt.datetime:
+    if isinstance(value, str):  # SQLite returns an aggregate of a timestamp column as text
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)

@@ -29,6 +29,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     delete,
+    func,
     select,
     update,
 )
@@ -248,6 +249,14 @@ class StudyRecords:
         with self.records.session() as s:
             return list(s.scalars(stmt))
 
+    def last_study_days(self, min_seconds: int, until: dt.date) -> dict[int, dt.date]:
+        """user id → the latest day up to ``until`` with at least ``min_seconds`` of active time."""
+        stmt = (select(StudyTime.user_id, func.max(StudyTime.day))
+                .where(StudyTime.seconds >= min_seconds, StudyTime.day <= until).group_by(StudyTime.user_id))
+        with self.records.session() as s:
+            rows = s.execute(stmt).all()
+        return {uid: _as_date(day) for uid, day in rows if day is not None}
+
     # ---- daily sessions ----------------------------------------------------------------------
     def daily(self, user_id: int, day: dt.date) -> DailySession | None:
         with self.records.session() as s:
@@ -316,3 +325,8 @@ def _article_fields(article: dict) -> dict:
     return {"article_id": int(article["article_id"]), "doc_id": str(article.get("doc_id", "")),
             "law": str(article.get("law", "")), "label": str(article.get("label", "")),
             "chapter": str(article.get("chapter", ""))}
+
+
+def _as_date(value) -> dt.date:
+    """An aggregate of a date column (SQLite returns text)."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value

@@ -185,7 +185,7 @@ TAB_SERVICES = {
     "PracticeTab": ["quiz", "learning", "library", "auth"],
     "ProgressTab": ["learning", "auth"],
     "LibraryTab": ["library", "search", "auth"],
-    "AdminTab": ["library", "ingestion", "questions", "quiz", "auth", "depts", "exams", "study"],
+    "AdminTab": ["library", "ingestion", "questions", "quiz", "auth", "depts", "exams", "dashboard", "study"],
     "ExamsTab": ["exams", "library", "auth"],
     "StudyTab": ["study", "auth"],
 }

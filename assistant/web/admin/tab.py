@@ -5,6 +5,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from assistant.web.admin.dashboard import DashboardSection
 from assistant.web.admin.departments import DepartmentsSection
 from assistant.web.admin.documents import DocumentsSection
 from assistant.web.admin.exam_paper import ExamPaperSection
@@ -22,7 +23,7 @@ class AdminTab:
     """Settings values: ``uploads_dir`` keeps uploaded files, ``embed_in_background`` lets an
     import start the background embedding, ``llm_model`` is None when no LLM is configured."""
 
-    def __init__(self, library, ingestion, questions, quiz, auth, depts, exams, study, *, uploads_dir: Path,
+    def __init__(self, library, ingestion, questions, quiz, auth, depts, exams, dashboard, study, *, uploads_dir: Path,
                  embed_in_background: bool, llm_model: str | None, tz):
         self.auth = auth
         self.status = IndexStatusSection(library, auth, llm_model=llm_model,
@@ -35,6 +36,7 @@ class AdminTab:
         self.users = UsersSection(auth, depts)
         self.departments = DepartmentsSection(depts, auth)
         self.exams = ExamsSection(exams, depts, auth, tz)
+        self.dashboard = DashboardSection(dashboard, auth)
         self.plans = PlansSection(study, library, depts, auth)
         self._plan_outputs: list = []
 
@@ -49,10 +51,11 @@ class AdminTab:
         users, user_dept = self.users.build()
         dept_table, dept_changes = self.departments.build()
         exam_pickers = self.exams.build()
+        dashboard_dept = self.dashboard.build()
         self._plan_outputs = plan_outputs = self.plans.build()
         for event in dept_changes:  # a renamed or deleted department shows in the user table too
             event.then(self.users.refresh, None, [users, user_dept], api_visibility="private")
-        return [status, users, docs, laws, dept_table, user_dept, *exam_pickers, *plan_outputs]
+        return [status, users, docs, laws, dept_table, user_dept, *exam_pickers, dashboard_dept, *plan_outputs]
 
     # ---- what an admin sees on opening the app ----------------------------------------------
     def on_load(self, demo: gr.Blocks, outputs: list) -> None:
@@ -60,12 +63,13 @@ class AdminTab:
 
     @ui_errors
     def initial(self, request: gr.Request):
-        """Admins: status, users, documents, departments, exams. Anyone else: nothing (no data, no error toast)."""
+        """Admins: status, users, documents, departments, exams, the dashboard's filter. Anyone
+        else: nothing (no data, no error toast)."""
         user = current_user(self.auth, request)
         if user.role != "admin":
-            return (gr.skip(),) * (10 + len(self._plan_outputs))
-        plans = self.plans.initial()
+            return (gr.skip(),) * (11 + len(self._plan_outputs))
         return (self.status.status_html(), self.users.list_users(request),
                 self.documents.list_documents("", False, request), self.paper.law_choices(),
                 self.departments.list_departments(request), self.users.department_choices(request),
-                self.paper.law_choices(), *self.exams.choices(), *plans)
+                self.paper.law_choices(), *self.exams.choices(), self.dashboard.departments(request),
+                *self.plans.initial())
