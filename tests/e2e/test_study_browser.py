@@ -5,8 +5,9 @@ stops half way, reloads and resumes at the same question, finishes a few items a
 list's progress. Active minutes grow only while the person works in the tab: activity in
 another tab, or none at all, adds nothing (the harness beats every 5 seconds).
 
-Screenshots: test-output/study_today.png (1280 wide), study_today_phone.png (390 wide) and
-study_admin_plans.png.
+The admin's 学习看板 then shows the learner's studied articles and active minutes as the service
+counted them. Screenshots: test-output/study_today.png (1280 wide), study_today_phone.png (390
+wide), study_admin_plans.png and study_dashboard.png.
 """
 from __future__ import annotations
 
@@ -103,6 +104,7 @@ def test_study_list_and_daily_session_in_the_browser(app, browser):  # noqa: F81
     staff_studies(d, app, learner)
     active_time_counts_only_work(d, app, learner)
     outsider_has_no_list(d, app)
+    admin_reads_the_dashboard(d, app, learner)
 
 
 def admin_creates_the_list(d, app):
@@ -186,3 +188,24 @@ def outsider_has_no_list(d, app):
     tab(d, "今日学习")
     wait(d, lambda d: "我的学法清单" in text_of(d, "study-plans"), what="the lists section")
     assert TITLE not in text_of(d, "study-plans") and "没有分配给你的学法清单" in text_of(d, "study-plans")
+
+
+def row_cells(d, name):
+    """The cells of the people table's row for ``name`` (each cell is a line of the table's text)."""
+    lines = [x.strip() for x in text_of(d, "dash-people").split("\n")]
+    return lines[lines.index(name):lines.index(name) + 17] if name in lines else None
+
+
+def admin_reads_the_dashboard(d, app, learner):
+    c = app.container
+    minutes = round(seconds(c, learner) / 60, 1)
+    total = next(p for p in c.study.plans() if p.title == TITLE).total
+    login(d, app.url, *ADMIN)
+    tab(d, "管理")
+    open_accordion(d, "学习看板")
+    click(d, "#dash-show")
+    cells = wait(d, lambda d: row_cells(d, LEARNER), what="the learner's row on the dashboard")
+    assert cells[1] == DEPT and cells[3] == f"3/{total}", cells
+    assert float(cells[5]) == minutes > 0, (cells, minutes)  # 本期分钟: the active time, and only it
+    d.execute_script("arguments[0].scrollIntoView({block: 'start'});", d.find_element(By.ID, "dash-people"))
+    shot(d, "study_dashboard")
