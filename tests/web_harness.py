@@ -60,8 +60,10 @@ def _start() -> RunningApp:
 
     started = time.monotonic()
     home = Path(tempfile.mkdtemp(prefix="xuefa-web-"))
-    # as behind a reverse proxy on this host: tests give each simulated client its own address
+    # as behind a reverse proxy on this host: tests give each simulated client its own address; a
+    # short heartbeat, so the study e2e sees active minutes grow within seconds
     c = Container(Settings(home=home, embedder="fake", embed_batch_size=64, trusted_proxies="127.0.0.1",
+                           study_heartbeat_seconds=5,
                            _env_file=None))
     c.ingestion.import_statutes(names=LAWS)
     for name, password, role in (ADMIN + ("admin",), STAFF + ("staff",), STAFF2 + ("staff",)):

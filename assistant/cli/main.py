@@ -8,7 +8,7 @@ import os
 
 import click
 
-from assistant.cli import ask, depts, exam, index, laws, questions, quiz, report, search, serve, users
+from assistant.cli import ask, depts, exam, index, laws, plan, questions, quiz, report, search, serve, users
 
 
 @click.group()
@@ -21,7 +21,7 @@ def main():
 
 for command in (laws.import_statutes, laws.ingest, laws.laws, index.index, search.search, search.eval_group,
                 ask.ask, ask.chat, quiz.quiz, exam.exam, questions.questions, serve.serve, users.users,
-                depts.depts, report.dashboard, report.report):
+                depts.depts, report.dashboard, report.report, plan.plan):
     main.add_command(command)
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from typing import Any
 
 from assistant.accounts.audience import Audience
 from assistant.quiz.types import Question
+from knowledge.errors import XuefaError
 
 ITEM_KINDS = ("law", "chapter", "article")
 SOURCES = {"review": "到期复习", "new": "新学", "wrong": "错题回顾", "ahead": "提前巩固"}
@@ -32,6 +33,22 @@ class PlanItem:
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "law": self.law, "chapter": self.chapter, "label": self.label}
+
+    @property
+    def spec(self) -> str:
+        """The item as typed: law:网络安全法, chapter:网络安全法:第三章 网络运行安全, article:网络安全法:第二十一条."""
+        part = {"chapter": self.chapter, "article": self.label}.get(self.kind)
+        return f"{self.kind}:{self.law}" + (f":{part}" if part else "")
+
+    @classmethod
+    def parse(cls, text: str) -> "PlanItem":
+        """Read :attr:`spec` back (full-width colons too); XuefaError for what cannot be read."""
+        kind, _, rest = (text or "").replace("：", ":").strip().partition(":")
+        law, _, part = rest.partition(":")
+        kind, law, part = kind.strip(), law.strip(), part.strip()
+        if kind not in ITEM_KINDS or not law or (kind != "law") != bool(part) or len(text) > 300:
+            raise XuefaError(f"清单条目格式应为 law:法规、chapter:法规:章 或 article:法规:条：{text}")
+        return cls(kind, law, chapter=part if kind == "chapter" else "", label=part if kind == "article" else "")
 
     @classmethod
     def from_dict(cls, d: dict) -> "PlanItem":

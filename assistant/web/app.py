@@ -23,6 +23,7 @@ from assistant.web.library_tab import LibraryTab
 from assistant.web.practice_tab import PracticeTab
 from assistant.web.progress_tab import ProgressTab
 from assistant.web.revision_view import REVISION_CSS
+from assistant.web.study_tab import StudyTab
 
 if TYPE_CHECKING:
     from assistant.container import Services
@@ -37,7 +38,7 @@ LOGOUT_JS = "() => { window.location.href = (window.gradio_config?.root || '') +
 def _admin(s: Services) -> AdminTab:
     """The admin tab, with the settings values it shows or acts on."""
     settings = s.settings
-    return AdminTab(s.library, s.ingestion, s.questions, s.quiz, s.auth, s.depts, s.exams, s.dashboard,
+    return AdminTab(s.library, s.ingestion, s.questions, s.quiz, s.auth, s.depts, s.exams, s.dashboard, s.study,
                     uploads_dir=settings.home / "uploads", embed_in_background=settings.embed_in_background,
                     llm_model=settings.llm_model if settings.llm_configured else None, tz=settings.tz)
 
@@ -48,6 +49,7 @@ def build_app(s: Services) -> gr.Blocks:
     practice, progress = PracticeTab(s.quiz, s.learning, s.library, s.auth), ProgressTab(s.learning, s.auth)
     library, admin = LibraryTab(s.library, s.search, s.auth, s.revisions), _admin(s)
     exams = ExamsTab(s.exams, s.library, s.auth, tz=s.settings.tz)
+    study = StudyTab(s.study, s.auth, heartbeat_seconds=s.settings.study_heartbeat_seconds)
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         with gr.Row(elem_id="xf-header", equal_height=True):
@@ -60,6 +62,8 @@ def build_app(s: Services) -> gr.Blocks:
         with gr.Tabs(selected="chat", elem_id="xf-tabs") as tabs:
             with gr.Tab("问答", id="chat", elem_id="tab-chat"):
                 chat_view = chat.build()
+            with gr.Tab("今日学习", id="study", elem_id="tab-study") as study_tab:
+                study.build()
             with gr.Tab("考试", id="exams", elem_id="tab-exams"):
                 exams.build()
             with gr.Tab("练习 / 模拟考试", id="practice", elem_id="tab-practice"):
@@ -84,6 +88,7 @@ def build_app(s: Services) -> gr.Blocks:
         exams.link_cards(open_card, open_outputs)
         progress_tab.select(progress.refresh, None, progress.outputs, api_visibility="undocumented")
         library.refresh_on(library_tab)
+        study.select_on(study_tab)
 
         @ui_errors
         def on_load(request: gr.Request):
@@ -100,6 +105,7 @@ def build_app(s: Services) -> gr.Blocks:
         chat.on_load(demo)
         practice.on_load(demo)
         exams.on_load(demo)
+        study.on_load(demo)
         library.on_load(demo)
         admin.on_load(demo, admin_outputs)
         logout.click(None, js=LOGOUT_JS)

@@ -177,6 +177,28 @@ CSS = """
 .xf-progressbar > div { height: 100%; background: var(--color-accent); }
 #exam-progress { padding: .2em .8em; }
 .xf-myexam .xf-card-head { font-size: 1.02rem; }
+.xf-study-head { display: flex; flex-wrap: wrap; gap: .2em 1.2em; }
+.xf-study-head .xf-stat { min-width: 8em; margin: 0 0 .3em; }
+.xf-study-head .xf-progressbar { margin-top: .25em; max-width: 12em; }
+.xf-study-item .xf-study-meta { display: flex; gap: .6em; align-items: center; margin-bottom: .3em; }
+.xf-study-item .xf-study-meta .xf-badge { margin-left: 0; font-size: .85rem; }
+.xf-study-item .xf-card-head { font-size: 1.1rem; font-weight: 600; }
+.xf-study-item .xf-path { color: var(--body-text-color-subdued); font-size: .88rem; margin: .1em 0 .4em; }
+.xf-study-item .xf-art { font-size: 1.02rem; line-height: 1.9; padding: .5em .7em;
+                         background: var(--background-fill-secondary); border-radius: 8px; }
+mark.xf-key { background: #fff3c4; color: inherit; padding: 0 .05em; border-radius: 2px; }
+mark.xf-hl { background: #ffd966; font-weight: 600; }
+.xf-keypoint { margin: .7em 0 .2em; padding: .6em .8em; border-left: 4px solid #e0a800; background: #fffaf0;
+               border-radius: 6px; line-height: 1.8; }
+.xf-plan { cursor: default; margin-bottom: .6em; }
+.xf-plan .xf-progressbar { margin: .4em 0; }
+.xf-pace { margin: .3em 0; } .xf-pace .xf-badge { margin-left: 0; white-space: normal; }
+.xf-table { width: 100%; border-collapse: collapse; font-size: .88rem; margin-top: .4em; border: none !important; }
+.xf-table th, .xf-table td { text-align: left; padding: .25em .4em; border: none !important;
+                             border-bottom: 1px solid var(--border-color-primary) !important; }
+.xf-table th { color: var(--body-text-color-subdued); font-weight: 600; }
+.xf-table td:nth-child(2), .xf-table td:nth-child(3) { white-space: nowrap; }
+.xf-table td:last-child { width: 22%; }
 @media (max-width: 720px) {
   .gradio-container { padding: 4px !important; }
   #xf-header h1 { font-size: 1.1rem; }
@@ -184,5 +206,7 @@ CSS = """
   #xf-whoami { text-align: left; }
   #chat-side { order: 2; }
   .xf-card .xf-text { max-height: 10em; }
+  .xf-study-head .xf-stat { min-width: 6.5em; }
+  .xf-study-item .xf-art { padding: .4em .5em; }
 }
 """

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from assistant.quiz.types import ELLIPSIS
 from assistant.web.common import esc, paragraphs_html, status_badge
 from knowledge.legal.documents import INTERNAL_TYPES, Article, Document
 
@@ -183,12 +184,69 @@ def law_text(doc: Document, articles: list[Article], *, target_id: int | None = 
                 out.append(f"<h3>{esc(heading)}</h3>")
         path = art.path
         cls = "xf-art xf-target" if art.id == target_id else "xf-art"
-        paras = [p for p in art.text.split("\n") if p.strip()] or [""]
-        first = f"<p><b>{esc(art.label)}</b>{esc(paras[0])}</p>"
-        out.append(f'<div class="{cls}" id="xf-art-{art.id}">{first}'
-                   + "".join(f"<p>{esc(p)}</p>" for p in paras[1:]) + "</div>")
+        out.append(f'<div class="{cls}" id="xf-art-{art.id}">{article_paragraphs(art.label, art.text)}</div>')
         shown += 1
     if not shown:
         out.append('<div class="xf-empty">没有条文。</div>')
     out.append("</div>")
+    return "".join(out)
+
+
+# ---- one article's text, with its key point marked --------------------------------------------
+def article_paragraphs(label: str, text: str, *, key_point: str = "", highlights: tuple[str, ...] = ()) -> str:
+    """An article's paragraphs, the label bold before the first. ``key_point`` (verbatim
+    segments joined by ……) is marked where it occurs in the text, and ``highlights`` inside it."""
+    levels = _mark_levels(text, key_point, highlights)
+    out, offset = [], 0
+    for para in text.split("\n"):
+        start, offset = offset, offset + len(para) + 1
+        if para.strip():
+            out.append(_marked(para, levels[start:start + len(para)]))
+    out = out or [""]
+    out[0] = f"<b>{esc(label)}</b>{out[0]}" if label else out[0]
+    return "".join(f"<p>{p}</p>" for p in out)
+
+
+def marked_text(text: str, highlights: tuple[str, ...]) -> str:
+    """``text`` escaped, with each highlight marked (the key point box)."""
+    levels = [0] * len(text)
+    _raise(levels, text, highlights, 2, 0, len(text))
+    return _marked(text, levels)
+
+
+def _mark_levels(text: str, key_point: str, highlights: tuple[str, ...]) -> list[int]:
+    """Per character: 0 plain, 1 in the key point, 2 a highlight inside the key point."""
+    levels = [0] * len(text)
+    at = 0
+    for segment in [s for s in (key_point or "").split(ELLIPSIS) if s.strip()]:
+        found = text.find(segment, at)
+        if found < 0:
+            continue
+        end = found + len(segment)
+        levels[found:end] = [1] * len(segment)
+        _raise(levels, text, highlights, 2, found, end)
+        at = end
+    return levels
+
+
+def _raise(levels: list[int], text: str, needles, level: int, start: int, end: int) -> None:
+    for needle in (n for n in needles if n):
+        found = text.find(needle, start, end)
+        while found >= 0:
+            levels[found:found + len(needle)] = [level] * len(needle)
+            found = text.find(needle, found + len(needle), end)
+
+
+MARK_CLASSES = {1: "xf-key", 2: "xf-key xf-hl"}
+
+
+def _marked(text: str, levels: list[int]) -> str:
+    out, i = [], 0
+    while i < len(text):
+        j = i
+        while j < len(text) and levels[j] == levels[i]:
+            j += 1
+        piece = esc(text[i:j])
+        out.append(f'<mark class="{MARK_CLASSES[levels[i]]}">{piece}</mark>' if levels[i] else piece)
+        i = j
     return "".join(out)

@@ -189,10 +189,12 @@ TAB_SERVICES = {
     "PracticeTab": ["quiz", "learning", "library", "auth"],
     "ProgressTab": ["learning", "auth"],
     "LibraryTab": ["library", "search", "auth", "revisions"],
-    "AdminTab": ["library", "ingestion", "questions", "quiz", "auth", "depts", "exams", "dashboard"],
+    "AdminTab": ["library", "ingestion", "questions", "quiz", "auth", "depts", "exams", "dashboard", "study"],
     "ExamsTab": ["exams", "library", "auth"],
+    "StudyTab": ["study", "auth"],
 }
-SETTINGS_VALUES = {"AdminTab": ["uploads_dir", "embed_in_background", "llm_model", "tz"], "ExamsTab": ["tz"]}
+SETTINGS_VALUES = {"AdminTab": ["uploads_dir", "embed_in_background", "llm_model", "tz"], "ExamsTab": ["tz"],
+                   "StudyTab": ["heartbeat_seconds"]}
 
 
 def test_each_tab_is_built_from_only_the_services_it_declares(tmp_path):
@@ -207,8 +209,10 @@ def test_each_tab_is_built_from_only_the_services_it_declares(tmp_path):
     from assistant.web.library_tab import LibraryTab
     from assistant.web.practice_tab import PracticeTab
     from assistant.web.progress_tab import ProgressTab
+    from assistant.web.study_tab import StudyTab
 
-    tabs = {cls.__name__: cls for cls in (ChatTab, PracticeTab, ProgressTab, LibraryTab, AdminTab, ExamsTab)}
+    tabs = {cls.__name__: cls for cls in (ChatTab, PracticeTab, ProgressTab, LibraryTab, AdminTab, ExamsTab,
+                                          StudyTab)}
     members = {f.name for f in dataclasses.fields(Services)}
     for name, wanted in TAB_SERVICES.items():
         params = inspect.signature(tabs[name]).parameters.values()

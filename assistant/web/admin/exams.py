@@ -13,17 +13,16 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
-from assistant.accounts.audience import Audience
 from assistant.exams.types import DEFAULT_COUNTS, DEFAULT_POINTS, Blueprint, ExamSpec
 from assistant.quiz.types import QTYPES, QuizScope
 from assistant.web import render
+from assistant.web.admin.audience import AudiencePicker
 from assistant.web.common import admin_user, esc, ui_errors
 from knowledge.errors import XuefaError
 from knowledge.limits import FIELD_CHARS, bounded
 
 ACTOR_NOTE = "（网页）"
 TIME_FORMAT = "%Y-%m-%d %H:%M"
-EVERYONE, CHOSEN = "全体人员", "指定科室和人员"
 DEPT_HEADERS = ["科室", "应考", "已交卷", "合格", "参考率", "合格率", "平均分"]
 QUESTION_HEADERS = ["题号", "题型", "题目", "出处", "作答", "答对", "正确率"]
 
@@ -46,6 +45,7 @@ class ExamsSection:
         self.depts = depts
         self.auth = auth
         self.tz = tz
+        self.people = AudiencePicker(depts, auth)
         self.missed: gr.HTML | None = None
 
     # ---- creating --------------------------------------------------------------------------
@@ -55,15 +55,8 @@ class ExamsSection:
         except ValueError:
             raise XuefaError(f"{what}格式不对：{text}（例如 2026-12-10 09:00）") from None
 
-    def _audience(self, who: str, dept_names: list[str], user_names: list[str]) -> Audience:
-        if who == EVERYONE:
-            return Audience(everyone=True)
-        by_name = {d.name: d.id for d in self.depts.list()}
-        audience = Audience(department_ids=[by_name[n] for n in dept_names or [] if n in by_name],
-                            user_ids=[self.auth.get_user(n).id for n in user_names or []])
-        if not audience.department_ids and not audience.user_ids:
-            raise XuefaError("请选择参加的科室或人员（或选「全体人员」）。")
-        return audience
+    def _audience(self, who: str, dept_names: list[str], user_names: list[str]):
+        return self.people.audience(who, dept_names, user_names)
 
     @staticmethod
     def _blueprint(laws, chapters: str, doc_types: str, numbers: list, shuffle: bool) -> Blueprint:
@@ -108,9 +101,7 @@ class ExamsSection:
 
     def choices(self) -> tuple:
         """Departments, users and exams for the pickers (when an admin opens the app)."""
-        depts = [d.name for d in self.depts.list()]
-        users = [u.name for u in self.auth.list_users()]
-        return gr.Dropdown(choices=depts), gr.Dropdown(choices=users), self._picker()
+        return (*self.people.choices(), self._picker())
 
     @ui_errors
     def refresh_choices(self, request: gr.Request):
@@ -230,10 +221,7 @@ class ExamsSection:
             per_person = gr.Checkbox(label="每人一卷", elem_id="exam-per-person")
             shuffle = gr.Checkbox(value=True, label="打乱选项", elem_id="exam-shuffle")
             after_close = gr.Checkbox(label="截止后公布成绩", elem_id="exam-after-close")
-        with gr.Row():
-            who = gr.Radio([EVERYONE, CHOSEN], value=CHOSEN, label="参加人员", elem_id="exam-who")
-            depts = gr.Dropdown(label="科室（可多选）", multiselect=True, choices=[], elem_id="exam-depts")
-            users = gr.Dropdown(label="人员（可多选）", multiselect=True, choices=[], elem_id="exam-users")
+        who, depts, users = self.people.build("exam")
         create = gr.Button("创建考试", variant="primary", elem_id="exam-create")
         msg = gr.Markdown(elem_id="exam-create-msg")
         self._form = ([title, laws, chapters, doc_types, minutes, pass_mark, opens, closes, attempts, retake,
