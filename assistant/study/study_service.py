@@ -142,8 +142,12 @@ class StudyService:
 
     # ---- the daily session -------------------------------------------------------------------
     def today(self, user: Person) -> Today:
-        """Today's session (built on the first call of the day), the goal and the streak."""
+        """Today's session (built on the first call of the day), the goal and the streak. A
+        session that began empty (no list yet, nothing due) looks again: a list assigned later
+        that day shows at once."""
         row = self._session(user)
+        if not row.items:
+            row = self._extend(user, row) or row
         return self._view(user, row)
 
     def _session(self, user: Person) -> DailySession:
@@ -193,14 +197,22 @@ class StudyService:
         row = self._session(user)
         if row.position < len(row.items):
             return self._view(user, row)
+        if self._extend(user, row) is None:
+            raise XuefaError("今天没有更多可学的条文了：清单已学完，也没有到期复习和错题。")
+        return self.today(user)
+
+    def _extend(self, user: Person, row: DailySession) -> DailySession | None:
+        """Append the next round to a finished session; None when there is nothing to add."""
         with self.builder.lock(user.id):
+            row = self.study.daily_by_id(row.id) or row
+            if row.position < len(row.items):
+                return row  # another request extended it meanwhile
             items, questions = self.builder.build(user.id, self._next_new(user.id), now=self.now(),
                                                   exclude={i["article_id"] for i in row.items}, **self._pace(user.id))
             if not items:
-                raise XuefaError("今天没有更多可学的条文了：清单已学完，也没有到期复习和错题。")
+                return None
             attempt_id = self._extend_attempt(user, row, questions)
-            self.study.extend_daily(row.id, items, attempt_id=attempt_id)
-        return self.today(user)
+            return self.study.extend_daily(row.id, items, attempt_id=attempt_id)
 
     def _extend_attempt(self, user: Person, row: DailySession, questions) -> int | None:
         if not questions:

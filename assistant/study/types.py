@@ -3,6 +3,7 @@ session (每日一学) and its items, and a person's progress."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,11 +43,19 @@ class PlanItem:
 
     @classmethod
     def parse(cls, text: str) -> "PlanItem":
-        """Read :attr:`spec` back (full-width colons too); XuefaError for what cannot be read."""
-        kind, _, rest = (text or "").replace("：", ":").strip().partition(":")
-        law, _, part = rest.partition(":")
-        kind, law, part = kind.strip(), law.strip(), part.strip()
-        if kind not in ITEM_KINDS or not law or (kind != "law") != bool(part) or len(text) > 300:
+        """Read :attr:`spec` back (full-width colons too); XuefaError for what cannot be read.
+
+        A title may itself hold colons (an uploaded rule's title is anything), so the kind ends
+        at the first colon, and a chapter or article label starts after the last one."""
+        text = (text or "").strip()
+        m = re.fullmatch(r"(law|chapter|article)\s*[:：](.+)", text, re.S)
+        kind, rest = (m.group(1), m.group(2)) if m else ("", "")
+        law, part = rest, ""
+        if kind in ("chapter", "article"):
+            parts = re.split(r"[:：]", rest)
+            law, part = rest[:len(rest) - len(parts[-1]) - 1] if len(parts) > 1 else "", parts[-1]
+        law, part = law.strip(), part.strip()
+        if not kind or not law or (kind != "law") != bool(part) or len(text) > 300:
             raise XuefaError(f"清单条目格式应为 law:法规、chapter:法规:章 或 article:法规:条：{text}")
         return cls(kind, law, chapter=part if kind == "chapter" else "", label=part if kind == "article" else "")
 

@@ -551,13 +551,14 @@ class Records:
         misses of one question make one entry and count every miss."""
         self.save_questions([question])
         with self.session() as s:
-            added = s.execute(insert_ignoring_conflicts(s, WrongEntry.__table__).values(
+            # insert-or-nothing, then count the miss in SQL: the same two statements whoever
+            # inserted first (a rowcount would not tell: drivers report it differently)
+            s.execute(insert_ignoring_conflicts(s, WrongEntry.__table__).values(
                 user_id=user_id, question_id=question.id, article_id=question.article_id, law=question.law,
-                added_at=at, last_wrong_at=at, wrong_count=1, right_streak=0)).rowcount
-            if not added:
-                s.execute(update(WrongEntry).where(
-                    WrongEntry.user_id == user_id, WrongEntry.question_id == question.id).values(
-                    wrong_count=WrongEntry.wrong_count + 1, last_wrong_at=at, right_streak=0, mastered_at=None))
+                added_at=at, last_wrong_at=at, wrong_count=0, right_streak=0))
+            s.execute(update(WrongEntry).where(
+                WrongEntry.user_id == user_id, WrongEntry.question_id == question.id).values(
+                wrong_count=WrongEntry.wrong_count + 1, last_wrong_at=at, right_streak=0, mastered_at=None))
             return s.scalar(select(WrongEntry).where(WrongEntry.user_id == user_id,
                                                      WrongEntry.question_id == question.id))
 

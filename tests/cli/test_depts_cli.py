@@ -105,4 +105,5 @@ def test_cli_changes_are_logged_as_cli(env):
     run("depts", "rename", "综合科", "办公室")
     run("depts", "delete", "办公室", "--yes")
     actions = [(a.actor, a.action) for a in reversed(_container().audit.recent())]
-    assert actions == [("cli", "dept.add"), ("cli", "user.dept"), ("cli", "dept.rename"), ("cli", "dept.delete")]
+    assert actions == [("cli", "user.add"), ("cli", "dept.add"), ("cli", "user.dept"), ("cli", "dept.rename"),
+                       ("cli", "dept.delete")]

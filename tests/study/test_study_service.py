@@ -200,3 +200,14 @@ def test_streak_and_finish_date(study_service, study_office, study_clock):
     assert progress.finish_by == today + dt.timedelta(days=math.ceil((17 - n) * 14 / n)) and progress.on_track
     study_clock.advance(days=2)
     assert study_service.streak(user.id) == 0
+
+
+@pytest.mark.parametrize("item", [
+    PlanItem("law", "网络安全法"), PlanItem("chapter", "网络安全法", chapter="第三章 网络运行安全"),
+    PlanItem("article", "保守国家秘密法", label="第二十一条"),
+    # an uploaded rule's title is anything: colons, markup, links
+    PlanItem("law", '某局办法<img src=x onerror="a()">[点此](http://evil.example/t)'),
+    PlanItem("article", "关于：某事的规定(http://x)", label="第三条"),
+])
+def test_a_plan_item_reads_back_what_it_writes(item):
+    assert PlanItem.parse(item.spec) == item

@@ -231,13 +231,13 @@ def test_import_copies_are_deduplicated_by_content(tmp_path):
 
     options = IngestOptions(doc_type="内部制度")
     (tmp_path / "uploads").mkdir()
-    first = section._ingest_one(src, tmp_path / "uploads", options)
-    again = section._ingest_one(src, tmp_path / "uploads", options)
+    first, _, _ = section._ingest_one(src, tmp_path / "uploads", options, "admin")
+    again, _, _ = section._ingest_one(src, tmp_path / "uploads", options, "admin")
     assert first[1] == "成功导入" and again[1] == "已存在（未变）"
     assert len(list((tmp_path / "uploads").iterdir())) == 1
     bad = tmp_path / "空.txt"
     bad.write_text("", encoding="utf-8")
-    assert section._ingest_one(bad, tmp_path / "uploads", options)[1] == "失败"
+    assert section._ingest_one(bad, tmp_path / "uploads", options, "admin")[0][1] == "失败"
     assert len(list((tmp_path / "uploads").iterdir())) == 1
 
 
