@@ -3,8 +3,8 @@ each component is created on first use and shared by the CLI and the web app.
 
 Services get their components here and never see the container; the edges (CLI commands,
 the web app) use services only: ``c.library``, ``c.ingestion``, ``c.search``, ``c.answerer``,
-``c.conversations``, ``c.questions``, ``c.quiz``, ``c.learning``, ``c.auth``, ``c.depts``, or all of them
-at once as ``c.services`` (what the web app is built from).
+``c.conversations``, ``c.questions``, ``c.quiz``, ``c.learning``, ``c.auth``, ``c.depts``,
+``c.citations``, or all of them at once as ``c.services`` (what the web app is built from).
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from assistant.accounts.departments import DepartmentService
     from assistant.answer.answer_service import AnswerService
     from assistant.answer.conversations import ConversationStore
+    from assistant.citations.citation_service import CitationService
     from assistant.exams.exam_service import ExamService
     from assistant.learning.learning_service import LearningService
     from assistant.library.ingestion_service import IngestionService
@@ -69,6 +70,7 @@ class Services:
     quiz: QuizService
     learning: LearningService
     exams: ExamService
+    citations: CitationService
 
 
 class Container:
@@ -163,7 +165,15 @@ class Container:
         return QuestionMatcher(self.question_bank, self.store, self.embedder)  # cached embedder
 
     def index_listeners(self) -> list:
-        return [self.dense_indexer, self.lexical_index]
+        return [self.dense_indexer, self.lexical_index, self.citations]
+
+    @component
+    def citations(self):
+        """CitationService: the national laws internal rules cite, and the rules to review."""
+        from assistant.citations.citation_service import CitationService
+        from knowledge.store.citation_links import CitationLinks
+
+        return CitationService(self.store, CitationLinks(self.store))
 
     @component
     def ingestion(self):
@@ -305,4 +315,4 @@ class Container:
         return Services(settings=self.settings, auth=self.auth, depts=self.depts, library=self.library,
                         ingestion=self.ingestion, search=self.search, answerer=self.answerer,
                         conversations=self.conversations, questions=self.questions, quiz=self.quiz,
-                        learning=self.learning, exams=self.exams)
+                        learning=self.learning, exams=self.exams, citations=self.citations)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import click
 
-from assistant.cli import ask, depts, exam, index, laws, questions, quiz, search, serve, users
+from assistant.cli import ask, citations, depts, exam, index, laws, questions, quiz, search, serve, users
 
 
 @click.group()
@@ -19,6 +19,7 @@ for command in (laws.import_statutes, laws.ingest, laws.laws, index.index, searc
                 ask.ask, ask.chat, quiz.quiz, exam.exam, questions.questions, serve.serve, users.users,
                 depts.depts):
     main.add_command(command)
+laws.laws.add_command(citations.check_citations)
 
 if __name__ == "__main__":
     main()

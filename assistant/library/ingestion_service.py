@@ -32,7 +32,10 @@ log = logging.getLogger(__name__)
 
 
 class IndexListener(Protocol):
-    """Derived indexes (dense, lexical) follow store changes through these calls."""
+    """Derived data (dense and lexical indexes, citation links, review cards) follow store
+    changes through these calls."""
+
+    def documents_added(self, docs: list[Document]) -> None: ...
 
     def documents_removed(self, doc_ids: list[str]) -> None: ...
 
@@ -150,6 +153,7 @@ class IngestionService:
             stored, superseded = self.store.add_document(doc)
         except IngestError as exc:
             return IngestOutcome(str(path), "failed", error=exc.reason)
+        self._notify_added(stored)
         self._notify_superseded(superseded)
         return IngestOutcome(str(path), "added", stored.title, stored.id, stored.article_count,
                              superseded=superseded)
@@ -214,6 +218,7 @@ class IngestionService:
             except NotFoundError:
                 doc = self.statutes.to_document(law, is_current=is_current)
                 stored, superseded = self.store.add_document(doc, doc_id=doc_id)
+                self._notify_added(stored)
                 self._notify_superseded(superseded)
                 report.laws += 1
                 report.articles += stored.article_count
@@ -273,6 +278,10 @@ class IngestionService:
         for listener in self.listeners:
             listener.documents_changed([doc])
         return doc
+
+    def _notify_added(self, doc: Document) -> None:
+        for listener in self.listeners:
+            listener.documents_added([doc])
 
     def _notify_superseded(self, doc_ids: list[str]) -> None:
         if doc_ids:
