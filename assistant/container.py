@@ -165,7 +165,15 @@ class Container:
         return QuestionMatcher(self.question_bank, self.store, self.embedder)  # cached embedder
 
     def index_listeners(self) -> list:
-        return [self.dense_indexer, self.lexical_index, self.citations]
+        return [self.dense_indexer, self.lexical_index, self.citations, self.revised_cards]
+
+    @component
+    def revised_cards(self):
+        """Review cards follow their articles into a law's new version (ingestion listener)."""
+        from assistant.learning.revised_cards import RevisedCards
+        from knowledge.store.card_notes import CardNotes
+
+        return RevisedCards(self.store, lambda: CardNotes(self.records))
 
     @component
     def citations(self):

@@ -8,7 +8,7 @@ import os
 import pytest
 from sqlalchemy import create_engine
 
-from knowledge.store import audit, departments, office_exams  # noqa: F401 - every table, so drop_all is whole
+from knowledge.store import audit, card_notes, departments, office_exams  # noqa: F401 - every table, so drop_all is whole
 from knowledge.store.records import Base
 
 PG_URL = os.environ.get("XUEFA_TEST_POSTGRES_URL")

@@ -260,6 +260,8 @@ def quiz_due(ctx, user, practice, n, seed):
     for it in items:
         click.echo(f"《{it.law}》{it.article}　到期 {_local(it.due)}　{it.state}，"
                    f"已复习 {it.reps} 次，遗忘 {it.lapses} 次")
+        if it.note:
+            click.echo(f"　　{it.note}")
     click.echo(f"共 {len(items)} 条。xuefa quiz due --practice 开始复习（每次出新题）。")
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.dialects import sqlite
 from assistant.answer.conversations import ConversationStore
 from assistant.learning.learning_service import LearningService
 from assistant.learning.review import default_scheduler
-from knowledge.store import audit, departments, office_exams  # noqa: F401 - every table module, so the schema is whole
+from knowledge.store import audit, card_notes, departments, office_exams  # noqa: F401 - every table module, so the schema is whole
 from knowledge.store.records import Base, Records
 from quiz_fixtures import UTC, Clock
 
