@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from assistant.library.library_service import LibraryService
     from assistant.questions.question_service import QuestionService
     from assistant.quiz.quiz_service import QuizService
+    from assistant.revisions.revision_service import RevisionService
     from assistant.search.search_service import SearchService
 
 
@@ -70,6 +71,7 @@ class Services:
     quiz: QuizService
     learning: LearningService
     exams: ExamService
+    revisions: RevisionService
     citations: CitationService
 
 
@@ -135,6 +137,14 @@ class Container:
         return LibraryService(self.store, indexes=lambda: self.library_indexes)
 
     @component
+    def revisions(self) -> RevisionService:
+        """RevisionService: versions of a law compared article by article (修订对照)."""
+        from assistant.revisions.revision_service import RevisionService
+
+        return RevisionService(self.store, find=self.library.find, versions=self.library.versions,
+                               max_file_bytes=self.settings.max_file_bytes)
+
+    @component
     def search(self):
         from assistant.search.hybrid_retriever import RetrievalConfig
         from assistant.search.search_service import SearchService
@@ -142,7 +152,8 @@ class Container:
         s = self.settings
         config = RetrievalConfig(fusion=s.search_fusion, rerank=s.search_rerank, question_weight=s.question_weight)
         return SearchService(self.store, self.lexical_index, self.vector_index if s.search_dense else None,
-                             config=config, questions=self.question_matcher if s.search_questions else None)
+                             config=config, questions=self.question_matcher if s.search_questions else None,
+                             revisions=self.revisions)
 
     @component
     def question_bank(self):
@@ -323,4 +334,5 @@ class Container:
         return Services(settings=self.settings, auth=self.auth, depts=self.depts, library=self.library,
                         ingestion=self.ingestion, search=self.search, answerer=self.answerer,
                         conversations=self.conversations, questions=self.questions, quiz=self.quiz,
-                        learning=self.learning, exams=self.exams, citations=self.citations)
+                        learning=self.learning, exams=self.exams, revisions=self.revisions,
+                        citations=self.citations)

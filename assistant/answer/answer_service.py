@@ -145,13 +145,14 @@ class AnswerService:
             support=support.score, threshold=self.threshold,
             filters=dataclasses.asdict(filters) if filters else {}, missing=missing, timings_ms=timings)
         if missing and not support.exact:
-            yield from self._not_found(question, hits, trace, missing=missing)
+            stream = self._not_found(question, hits, trace, missing=missing)
         elif not support.enough(self.threshold):
-            yield from self._not_found(question, hits, trace)
+            stream = self._not_found(question, hits, trace)
         elif self.mode == "llm":
-            yield from self._llm(question, rewrite, hits, topic, trace)
+            stream = self._llm(question, rewrite, hits, topic, trace)
         else:
-            yield from self._extractive(question, hits, topic, trace)
+            stream = self._extractive(question, hits, topic, trace)
+        yield from _with_notes(stream, [Flag("renumbered", n) for n in result.notes])
         timings["total"] = _ms(t0)
 
     # ---- pieces --------------------------------------------------------------------
@@ -315,3 +316,11 @@ class AnswerService:
 
 def _ms(since: float) -> float:
     return (time.perf_counter() - since) * 1000
+
+
+def _with_notes(stream: Iterator[str | Answer], notes: list[Flag]) -> Iterator[str | Answer]:
+    """The answer stream, its final Answer carrying ``notes`` (an asked-for number renumbered since)."""
+    for item in stream:
+        if notes and isinstance(item, Answer):
+            item.flags = [*notes, *item.flags]
+        yield item

@@ -22,7 +22,8 @@ class Flag:
     ``not_in_force`` (cited text is not 现行有效 or not the current version),
     ``bad_source`` ([n] with no such source; removed), ``unattributed_quote`` (a quote found in
     no cited article), ``uncited`` (an LLM answer citing no source), ``prompt_leak``,
-    ``missing_article`` (the question asked for an article that does not exist).
+    ``missing_article`` (the question asked for an article that does not exist),
+    ``renumbered`` (the question's article number belonged to another article before a revision).
     """
 
     kind: str

@@ -1,9 +1,9 @@
 """Has a law an internal rule cites changed since the rule was written?
 
 The version a rule meant is the one in force at the rule's date (its publish date, else its
-effective date, else the day it was imported): the latest version held whose own date (publish
-date, else version date) is not later. Each cited article is followed from that version to the
-current one:
+effective date, else the day it was imported), as ``RevisionService.in_force_on`` tells: a text
+published before the rule but taking effect after it was not yet the law the rule applied.
+Each cited article is followed from that version to the current one:
 
 * both versions held: the revision engine aligns them by content (``align``), so 第二十一条 is
   found wherever its text went, and ``word_diff`` shows what changed inside it;
@@ -16,7 +16,11 @@ current one:
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from assistant.citations.types import ArticleReview, LawReview, RuleReview
+from assistant.revisions.revision_service import RevisionService
+from knowledge.errors import NotFoundError
 from knowledge.legal.amendments import Renumbering, renumbering
 from knowledge.legal.documents import Document
 from knowledge.legal.numerals import article_label
@@ -60,8 +64,8 @@ class CitationReviewer:
         if not versions:
             return None
         current = next((d for d in reversed(versions) if d.is_current), versions[-1])
-        then = next((d for d in reversed(versions) if doc_date(d) <= date), None) if date else current
-        revised = bool(date) and doc_date(current) > date and then is not current
+        then = _in_force(versions, date) if date else current
+        revised = then is None or then.id != current.id
         articles = [x for x in links if x.number is not None]
         law = LawReview(title, doc_date(then) if then else "", doc_date(current), revised, current.status,
                         whole_law=len(articles) < len(links))
@@ -148,6 +152,14 @@ class CitationReviewer:
         status = "renumbered" if art.label != label else "unchanged"
         return ArticleReview(label, status, [art.label], [("equal", art.text)],
                              note="修改决定未改动其文字" if status == "renumbered" else "")
+
+
+def _in_force(versions: list[Document], date: str) -> Document | None:
+    """The version in force on the rule's date (None when no held text was in force yet)."""
+    try:
+        return RevisionService.in_force_on(versions, dt.date.fromisoformat(date))
+    except (NotFoundError, ValueError):
+        return None
 
 
 def _quoted(title: str) -> str:

@@ -145,3 +145,44 @@ def laws_status(ctx, name, status):
     """修改文档状态（如 已废止）；非现行有效的文档不参与默认检索。"""
     doc = container(ctx).ingestion.set_status(name, status)
     click.echo(f"《{doc.title}》状态：{doc.status}")
+
+
+@laws.command("diff")
+@click.argument("name", required=False)
+@click.option("--from", "from_", metavar="DATE|VERSION",
+              help="旧版本：版本日期、文档编号，或某天（取当天施行的版本）；默认为新版本的前一版")
+@click.option("--to", metavar="DATE|VERSION", help="新版本；默认为现行版本")
+@click.option("--files", nargs=2, type=click.Path(exists=True, dir_okay=False), help="对照两个文件（不入库）：旧 新")
+@click.option("--only", type=click.Choice(["changed", "added", "deleted", "renumbered", "split", "merged", "moved"]),
+              help="只看一种变化")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@user_errors
+def laws_diff(ctx, name, from_, to, files, only, as_json):
+    """修订对照：逐条比较一部法规的两个版本（或两个文件），标出修改、新增、删除和重新编号。"""
+    from assistant.cli.diff_text import render, selected
+
+    revisions = container(ctx).revisions
+    if files:
+        comparison = revisions.compare_files(*files)
+    elif name:
+        comparison = revisions.compare(name, from_=from_, to=to)
+    else:
+        raise XuefaError("请给出法规名称，或用 --files 旧文件 新文件")
+    note = _in_force_note(comparison)
+    if as_json:
+        out = comparison.to_dict()  # every aligned unit, unchanged ones too, unless --only
+        if only:
+            wanted = {id(c) for c in selected(comparison, only)}
+            out["changes"] = [d for d, c in zip(out["changes"], comparison.changes) if id(c) in wanted]
+        out["in_force_note"] = note
+        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+        return
+    click.echo(render(comparison, only=only, in_force_note=note))
+
+
+def _in_force_note(comparison) -> str:
+    new = comparison.new
+    if new.status and new.status_on() == "尚未生效":
+        return f"注意：新文本 {new.effective_date} 起施行，在此之前适用旧文本。"
+    return ""

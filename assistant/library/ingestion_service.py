@@ -174,7 +174,9 @@ class IngestionService:
         meta = parsed.metadata
         content_hash = hashlib.sha256(parsed.text.encode("utf-8")).hexdigest()
         return NewDocument(
-            title=title, doc_type=doc_type, status=options.status or "现行有效", is_current=True,
+            # a file marked 已被修改/已废止 is an earlier version: it joins the history, never current
+            title=title, doc_type=doc_type, status=options.status or "现行有效",
+            is_current=(options.status or "现行有效") in ("现行有效", "尚未生效"),
             issuer=options.issuer or meta.get("issuer", ""),
             publish_date=options.publish_date or meta.get("publish_date", ""),
             effective_date=options.effective_date or meta.get("effective_date", ""),

@@ -52,12 +52,14 @@ class SearchService:
         vector_index: the dense index, or None for lexical-only search.
         questions: the question-bank matcher (``QuestionMatcher``), or None.
         config: retrieval weights and switches (``RetrievalConfig``).
+        revisions: notes on renumbered articles (``RevisionService.reference_note``), or None.
     """
 
     def __init__(self, store: ArticleStore, lexical_index: LexicalIndex, vector_index=None, *,
                  config: RetrievalConfig | None = None, expander: QueryExpander | None = None,
-                 questions=None):
+                 questions=None, revisions=None):
         self.store = store
+        self.revisions = revisions
         self.lexical = lexical_index
         self.vector_index = vector_index
         embedded = None
@@ -117,10 +119,17 @@ class SearchService:
                 result.missing.append(f"《{ref.law}》没有{ref.label}")
             elif all(h.article.id != hit.article.id for h in exact):
                 exact.append(hit)
+            self._revision_note(ref, result)
         for name in parsed.unknown_laws:
             result.missing.append(f"知识库中没有《{name}》")
         result.timings_ms["references_ms"] = _ms(t)
         return parsed, exact
+
+    def _revision_note(self, ref, result: SearchResult) -> None:
+        """A note when the number asked for belonged to another article in an earlier version."""
+        note = self.revisions.reference_note(ref.law, ref.number, ref.sub) if self.revisions else None
+        if note and note not in result.notes:
+            result.notes.append(note)
 
     def _add_retrieved(self, scope: _Scope, result: SearchResult, rest: str, exact: list[Hit],
                        docs: dict[str, Document], filters: SearchFilters, top_k: int, stage: str) -> None:

@@ -82,4 +82,6 @@ class SearchResult:
     expansions: list[str] = field(default_factory=list)  # legal terms added to a colloquial query
     # article id -> question-bank questions that resemble the query and link to that article
     similar_questions: dict[int, list[str]] = field(default_factory=dict)
+    # an explicit reference to a number the law has renumbered since: 原第二十一条，现为第二十三条
+    notes: list[str] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)

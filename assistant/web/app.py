@@ -21,6 +21,7 @@ from assistant.web.exams_tab import ExamsTab
 from assistant.web.library_tab import LibraryTab
 from assistant.web.practice_tab import PracticeTab
 from assistant.web.progress_tab import ProgressTab
+from assistant.web.revision_view import REVISION_CSS
 
 if TYPE_CHECKING:
     from assistant.container import Services
@@ -42,9 +43,9 @@ def _admin(s: Services) -> AdminTab:
 
 def build_app(s: Services) -> gr.Blocks:
     """The whole UI over one set of services (shared; per-user state lives in gr.State)."""
-    chat = ChatTab(s.answerer, s.conversations, s.questions, s.library, s.auth)
+    chat = ChatTab(s.answerer, s.conversations, s.questions, s.library, s.auth, revisions=s.revisions)
     practice, progress = PracticeTab(s.quiz, s.learning, s.library, s.auth), ProgressTab(s.learning, s.auth)
-    library, admin = LibraryTab(s.library, s.search, s.auth), _admin(s)
+    library, admin = LibraryTab(s.library, s.search, s.auth, s.revisions), _admin(s)
     exams = ExamsTab(s.exams, s.library, s.auth, tz=s.settings.tz)
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
@@ -114,7 +115,7 @@ def launch(demo: gr.Blocks, auth, settings: Settings, *, host: str | None = None
         server_name=host or s.host, server_port=port or s.port,
         root_path=root_path if root_path is not None else s.root_path,
         auth=auth.gradio_auth, auth_message="请使用学法账号登录（账号由管理员创建）。",
-        theme=theme(), css=CSS, prevent_thread_lock=not block, quiet=quiet, show_error=True,
+        theme=theme(), css=CSS + REVISION_CSS, prevent_thread_lock=not block, quiet=quiet, show_error=True,
         ssr_mode=False, footer_links=[], max_file_size=s.max_file_bytes, favicon_path=None,
         allowed_paths=[], pwa=False, mcp_server=False, enable_monitoring=False,
     )

@@ -21,7 +21,7 @@ EXAMPLES = ["网络运营者收集个人信息要遵守什么规定？", "保密
             "单位拖欠工资三个月怎么办？"]
 PLACEHOLDER = "<b>有什么法律问题？</b><br>例如：" + "；".join(esc(e) for e in EXAMPLES)
 FLAG_KINDS_SHOWN = {"nonexistent", "misquote", "not_in_force", "bad_source", "unattributed_quote",
-                    "uncited", "prompt_leak", "missing_article", "llm_error"}
+                    "uncited", "prompt_leak", "missing_article", "llm_error", "renumbered"}
 
 
 @dataclass
@@ -72,7 +72,7 @@ def flag_notes(answer: Answer) -> str:
         return ""
     lines = []
     for f in notes:
-        line = f"> ⚠ {f.message}"
+        line = f"> {'ℹ' if f.kind == 'renumbered' else '⚠'} {f.message}"
         if f.kind == "misquote" and f.real_text:
             line += f"\n> 原文：{f.real_text}"
         lines.append(line)
@@ -84,8 +84,9 @@ def final_text(answer: Answer, items: list[dict]) -> str:
 
 
 class ChatTab:
-    def __init__(self, answerer, conversations, questions, library, auth):
+    def __init__(self, answerer, conversations, questions, library, auth, revisions=None):
         self.answerer = answerer
+        self.revisions = revisions
         self.conversations = conversations
         self.questions = questions
         self.library = library
@@ -130,12 +131,20 @@ class ChatTab:
             history[-1] = {"role": "assistant", "content": text}
             yield history, keep, conv.id, keep, ""
         assert answer is not None
-        items = answer_items(answer)
+        items = self._with_revisions(answer_items(answer))
         shown = final_text(answer, items)
         history[-1] = {"role": "assistant", "content": shown}
         self.conversations.add_exchange(user.id, conv.id, question, answer, shown, items)
         yield (history, render.cards(items, "没有找到可引用的条文。"), conv.id,
                self._conversation_choices(user.id, conv.id), "")
+
+    def _with_revisions(self, items: list[dict]) -> list[dict]:
+        """Each card says when its article last changed (本条 2025-10-28 修改；原第二十一条)."""
+        if self.revisions is not None:
+            for item in items:
+                if item.get("article_id") is not None:
+                    item["revision"] = self.revisions.article_note(int(item["article_id"])) or ""
+        return items
 
     @ui_errors
     def new_conversation(self, request: gr.Request):

@@ -2,12 +2,12 @@
 versions, search articles. Every handler requires a logged-in user (read-only for all)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import gradio as gr
 
 from assistant.search.types import SearchFilters
-from assistant.web import render
+from assistant.web import render, revision_view
 from assistant.web.common import current_user, esc, ui_errors
 from knowledge.legal.documents import DOC_TYPES
 from knowledge.legal.law_names import short_name
@@ -27,17 +27,19 @@ class LibraryView:
     chapter: gr.Dropdown
     reader: gr.HTML
     doc_state: gr.State
+    revision: list = field(default_factory=list)  # 修订对照: its box, version pickers and view
 
     @property
     def outputs(self) -> list:
-        return [self.header, self.versions, self.chapter, self.reader, self.doc_state]
+        return [self.header, self.versions, self.chapter, self.reader, self.doc_state, *self.revision]
 
 
 class LibraryTab:
-    def __init__(self, library, search, auth):
+    def __init__(self, library, search, auth, revisions=None):
         self.library = library
         self.search = search
         self.auth = auth
+        self.revisions = revisions
         self.view: LibraryView | None = None
 
     # ---- handlers (plain methods: tested directly and through gradio_client) ----------------
@@ -91,8 +93,31 @@ class LibraryTab:
         filters = SearchFilters(scope=SCOPES.get(scope, "all"))
         result = self.search.search(query, top_k=10, filters=filters)
         notes = "".join(f'<div class="xf-notice xf-warn">{esc(m)}</div>' for m in result.missing)
-        return notes + render.cards([render.hit_item(h) for h in result.hits],
+        notes += "".join(f'<div class="xf-notice xf-info">{esc(m)}</div>' for m in result.notes)
+        return notes + render.cards([self._with_revision(render.hit_item(h)) for h in result.hits],
                                     "没有找到相关条文，换个说法试试。")
+
+    @ui_errors
+    def compare_versions(self, from_id: str, to_id: str, only_changes: bool, request: gr.Request) -> str:
+        """修订对照 of two versions of the open law (any logged-in user may read it)."""
+        current_user(self.auth, request)
+        if self.revisions is None:
+            raise gr.Error("修订对照不可用。")
+        if not from_id or not to_id or len(from_id) > 64 or len(to_id) > 64:
+            raise gr.Error("请选择要对照的两个版本。")
+        if from_id == to_id:
+            raise gr.Error("请选择两个不同的版本。")
+        old, new = self.library.document(from_id), self.library.document(to_id)
+        if old.title != new.title:
+            raise gr.Error("只能对照同一部法规的不同版本。")
+        comparison = self.revisions.compare_documents(old, new)
+        return revision_view.comparison_html(comparison, only_changes=bool(only_changes),
+                                             in_force_note=_in_force_note(new))
+
+    def _with_revision(self, item: dict) -> dict:
+        if self.revisions is not None and item.get("article_id") is not None:
+            item["revision"] = self.revisions.article_note(int(item["article_id"])) or ""
+        return item
 
     def _open(self, doc_id: str, chapter: str | None, target_id: int | None):
         doc = self.library.document(doc_id)
@@ -101,11 +126,39 @@ class LibraryTab:
                     + ("（当前）" if v.is_current else ""), v.id) for v in versions]
         chapters = self.library.chapters(doc.id)
         text = render.law_text(doc, self.library.articles(doc.id), target_id=target_id, chapter=chapter)
-        return (render.document_header(doc),
+        return (render.document_header(doc) + self._pending_notice(doc),
                 gr.Radio(choices=choices, value=doc.id, visible=len(versions) > 1),
                 gr.Dropdown(choices=[ALL_CHAPTERS, *chapters], value=chapter or ALL_CHAPTERS,
                             visible=bool(chapters)),
-                text, doc.id)
+                text, doc.id, *self._revision_controls(doc, versions, choices))
+
+    def _revision_controls(self, doc, versions, choices) -> tuple:
+        """The 修订对照 box: shown for a law held in more than one version; the chosen pair is
+        the open version against the one before it (or the current one against its predecessor)."""
+        if self.view is None or not self.view.revision:
+            return ()
+        if self.revisions is None or len(versions) < 2:
+            return gr.Accordion(visible=False), gr.skip(), gr.skip(), ""
+        ids = [v.id for v in versions]  # newest first
+        newer = doc.id if ids.index(doc.id) < len(ids) - 1 else ids[-2]
+        older = ids[ids.index(newer) + 1]
+        pending = self.revisions.pending(doc)
+        if pending is not None and doc.is_current:
+            older, newer = pending.in_force.id, pending.upcoming.id
+        return (gr.Accordion(visible=True), gr.Dropdown(choices=choices, value=older),
+                gr.Dropdown(choices=choices, value=newer), "")
+
+    def _pending_notice(self, doc) -> str:
+        """For a current text not in force yet: which text applies today."""
+        if self.revisions is None or not doc.is_current or doc.status_on() != "尚未生效":
+            return ""
+        pending = self.revisions.pending(doc)
+        if pending is None:
+            return ""
+        from assistant.revisions.types import version_name
+
+        return (f'<div class="xf-notice xf-info">本文本 {esc(doc.effective_date)} 起施行；在此之前适用 '
+                f'{esc(version_name(pending.in_force))} 版本（可在"版本"中切换）。修订对照列出施行后的变化。</div>')
 
     # ---- layout ------------------------------------------------------------------------------
     def build(self) -> LibraryView:
@@ -135,10 +188,11 @@ class LibraryTab:
                 with gr.Row():
                     versions = gr.Radio(label="版本", visible=False, elem_id="lib-versions")
                     chapter = gr.Dropdown(label="按章阅读", visible=False, elem_id="lib-chapter")
+                revision = self._build_revision()
                 reader = gr.HTML(elem_id="lib-reader", max_height=760, js_on_load=render.SCROLL_TO_TARGET_JS)
                 doc_state = gr.State("")
 
-        self.view = view = LibraryView(header, versions, chapter, reader, doc_state)
+        self.view = view = LibraryView(header, versions, chapter, reader, doc_state, revision)
         listing = dict(fn=self.list_documents, inputs=[query, doc_type, history], outputs=[doc_list, doc_ids])
         find.click(**listing, api_name="library_documents")
         query.submit(**listing, api_visibility="undocumented")
@@ -151,9 +205,31 @@ class LibraryTab:
         self._load_inputs = listing
         return view
 
+    def _build_revision(self) -> list:
+        """修订对照: pick two versions, side by side, "只看变化" (shown for laws with history)."""
+        if self.revisions is None:
+            return []
+        with gr.Accordion("修订对照", open=False, visible=False, elem_id="lib-revdiff") as box:
+            with gr.Row():
+                older = gr.Dropdown(label="旧版本", elem_id="lib-rev-from", min_width=150)
+                newer = gr.Dropdown(label="新版本", elem_id="lib-rev-to", min_width=150)
+                only = gr.Checkbox(label="只看变化", value=True, elem_id="lib-rev-only", min_width=110)
+            show = gr.Button("对照", variant="primary", elem_id="lib-rev-btn")
+            view = gr.HTML(elem_id="lib-rev-view", max_height=760)
+        compare = dict(fn=self.compare_versions, inputs=[older, newer, only], outputs=view)
+        show.click(**compare, api_name="library_compare")
+        only.input(**compare, api_visibility="undocumented")
+        return [box, older, newer, view]
+
     def refresh_on(self, tab: gr.Tab) -> None:
         """Re-list documents when the tab is opened (an admin may have added some)."""
         tab.select(**self._load_inputs, api_visibility="private")
 
     def on_load(self, demo: gr.Blocks) -> None:
         demo.load(**self._load_inputs, api_visibility="undocumented")
+
+
+def _in_force_note(new) -> str:
+    if new.is_current and new.status_on() == "尚未生效":
+        return f"新文本 {new.effective_date} 起施行，在此之前适用旧文本。"
+    return ""

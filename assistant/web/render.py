@@ -59,6 +59,8 @@ def card(item: dict, index: int) -> str:
     if item.get("verified") is True:
         meta.append("✓ 已与原文核对")
     flags = "".join(f'<div class="xf-flag">⚠ {esc(f)}</div>' for f in item.get("flags") or [])
+    if item.get("revision"):  # when and how the article last changed (修订对照)
+        flags += f'<div class="xf-revnote">{esc(item["revision"])}</div>'
     article_id = item.get("article_id")
     attrs = f' data-index="{index}" data-article-id="{int(article_id)}"' if article_id is not None else ""
     opener = '<span class="xf-open">查看全文 ›</span>' if article_id is not None else ""

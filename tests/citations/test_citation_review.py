@@ -106,3 +106,16 @@ def test_backfill_links_rules_ingested_before_and_laws_imported_after(env):
 def test_statutes_are_not_linked_as_rules(env):
     assert env.citations.links.all() == []
     assert env.citations.refresh() == 0
+
+
+def test_a_text_published_but_not_yet_in_force_was_not_the_law_the_rule_applied(env):
+    # the 2025 仲裁法 was published 2025-09-12 and takes effect 2026-03-01: a rule of 2025-12-01
+    # applied the 2017 text
+    env.rule("仲裁工作规定", "第一条　本单位订立仲裁协议，依照《中华人民共和国仲裁法》第十六条执行。\n",
+             date="2025-12-01")
+    [review] = env.citations.review()
+    assert review.laws[0].version_then == "2017-09-01"
+    assert _article(review, "中华人民共和国仲裁法", "第十六条").now == ["第二十七条"]
+    env.rule("仲裁工作规定", "第一条　本单位订立仲裁协议，依照《中华人民共和国仲裁法》第二十七条执行。\n",
+             date="2026-03-02")
+    assert env.citations.review() == []  # the new version of the rule cites the text in force

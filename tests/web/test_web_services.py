@@ -181,10 +181,10 @@ def test_handlers_check_the_session_user(tmp_path):
 
 # ---- each tab gets only the services it uses -----------------------------------------------------
 TAB_SERVICES = {
-    "ChatTab": ["answerer", "conversations", "questions", "library", "auth"],
+    "ChatTab": ["answerer", "conversations", "questions", "library", "auth", "revisions"],
     "PracticeTab": ["quiz", "learning", "library", "auth"],
     "ProgressTab": ["learning", "auth"],
-    "LibraryTab": ["library", "search", "auth"],
+    "LibraryTab": ["library", "search", "auth", "revisions"],
     "AdminTab": ["library", "ingestion", "questions", "quiz", "auth", "depts", "exams"],
     "ExamsTab": ["exams", "library", "auth"],
 }

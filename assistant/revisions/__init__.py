@@ -1,0 +1,1 @@
+"""Revision comparison (修订对照): versions of a law side by side, article by article."""
