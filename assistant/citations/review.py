@@ -16,24 +16,14 @@ Each cited article is followed from that version to the current one:
 """
 from __future__ import annotations
 
-import datetime as dt
-
+from assistant.citations.changes import LawChanges, LawDelta, doc_date
 from assistant.citations.types import ArticleReview, LawReview, RuleReview
-from assistant.revisions.revision_service import RevisionService
-from knowledge.errors import NotFoundError
-from knowledge.legal.amendments import Renumbering, renumbering
+from knowledge.legal.amendments import Renumbering
 from knowledge.legal.documents import Document
 from knowledge.legal.numerals import article_label
-from knowledge.legal.revisions import ArticleChange, align, word_diff
+from knowledge.legal.revisions import ArticleChange, word_diff
 from knowledge.store.article_store import ArticleStore
 from knowledge.store.citation_links import CitationLink
-
-AMENDING_TYPES = ("修改决定",)
-
-
-def doc_date(doc: Document) -> str:
-    """When a version of a law came out (what a rule's date is compared with)."""
-    return (doc.publish_date or doc.version or "")[:10]
 
 
 def rule_date(rule: Document) -> str:
@@ -45,6 +35,7 @@ class CitationReviewer:
 
     def __init__(self, store: ArticleStore):
         self.store = store
+        self.changes = LawChanges(store)
 
     def review(self, rule: Document, links: list[CitationLink]) -> RuleReview:
         date = rule_date(rule)
@@ -60,23 +51,21 @@ class CitationReviewer:
         return out
 
     def _law(self, title: str, date: str, links: list[CitationLink]) -> LawReview | None:
-        versions = sorted((d for d in self.store.list_documents(title=title) if not d.is_internal), key=doc_date)
-        if not versions:
+        delta = self.changes.since(title, date)
+        if delta is None:
             return None
-        current = next((d for d in reversed(versions) if d.is_current), versions[-1])
-        then = _in_force(versions, date) if date else current
-        revised = then is None or then.id != current.id
+        then, current = delta.then, delta.current
         articles = [x for x in links if x.number is not None]
-        law = LawReview(title, doc_date(then) if then else "", doc_date(current), revised, current.status,
+        law = LawReview(title, doc_date(then) if then else "", doc_date(current), delta.revised, current.status,
                         whole_law=len(articles) < len(links))
         cited = list({(x.number, x.sub): x for x in articles}.values())
-        if not revised:
+        if not delta.revised:
             law.articles = [self._as_is(current, x) for x in cited]
-        elif then is not None:
-            law.articles = self._by_text(then, current, cited)
+        elif delta.by_text:
+            law.articles = self._by_text(delta, cited)
             law.note = f"按 {doc_date(then)} 版与现行 {doc_date(current)} 版逐条比对"
         else:
-            law.articles, law.note = self._by_decisions(title, date, current, cited)
+            law.articles, law.note = self._by_decisions(delta, cited)
         return law
 
     # ---- the version the rule meant is current -------------------------------------------------
@@ -90,43 +79,31 @@ class CitationReviewer:
                              quote=link.quote)
 
     # ---- both versions held: align their texts -----------------------------------------------------
-    def _by_text(self, then: Document, current: Document, cited: list[CitationLink]) -> list[ArticleReview]:
-        old = self.store.articles_of(then.id)
-        changes = align(old, self.store.articles_of(current.id))
+    def _by_text(self, delta: LawDelta, cited: list[CitationLink]) -> list[ArticleReview]:
         out = []
         for link in cited:
             label = article_label(link.number, link.sub)
-            change = next((c for c in changes if any((a.number, a.sub) == (link.number, link.sub) for a in c.old)),
-                          None)
+            change = next((c for c in delta.changes
+                           if any((a.number, a.sub) == (link.number, link.sub) for a in c.old)), None)
             review = _from_change(label, change) if change else ArticleReview(
-                label, "missing", note=f"{doc_date(then)} 版中没有这一条")
+                label, "missing", note=f"{doc_date(delta.then)} 版中没有这一条")
             review.rule_article, review.quote = link.rule_article, link.quote
             out.append(review)
         return out
 
     # ---- only the current text held: the amendment decisions tell the old numbering ------------
-    def _by_decisions(self, title: str, date: str, current: Document,
-                      cited: list[CitationLink]) -> tuple[list[ArticleReview], str]:
-        decisions = self._decisions(title, date, doc_date(current))
-        if not decisions:
-            note = f"库中没有 {date} 时施行的文本，也没有其后的修改决定，无法逐条比对"
+    def _by_decisions(self, delta: LawDelta, cited: list[CitationLink]) -> tuple[list[ArticleReview], str]:
+        if not delta.decisions:
+            note = f"库中没有 {delta.date} 时施行的文本，也没有其后的修改决定，无法逐条比对"
             return [ArticleReview(article_label(x.number, x.sub), "unknown", note=note, rule_article=x.rule_article,
                                   quote=x.quote) for x in cited], note
-        numbering = [renumbering([a.text for a in self.store.articles_of(d.id)]) for d in decisions]
-        names = "、".join(f"{_quoted(d.title)}（{doc_date(d)}）" for d in decisions)
         out = []
         for link in cited:
-            review = self._decided(current, link, numbering)
-            review.note = f"按{names}推算" + (f"；{review.note}" if review.note else "")
+            review = self._decided(delta.current, link, delta.numbering)
+            review.note = f"按{delta.decision_names}推算" + (f"；{review.note}" if review.note else "")
             review.rule_article, review.quote = link.rule_article, link.quote
             out.append(review)
-        return out, f"库中没有 {date} 时施行的文本；按其后的修改决定推算条号"
-
-    def _decisions(self, title: str, after: str, until: str) -> list[Document]:
-        quoted = f"《{title}》"
-        found = [d for d in self.store.list_documents() if d.doc_type in AMENDING_TYPES and quoted in d.title
-                 and after < doc_date(d) <= until]
-        return sorted({d.title + doc_date(d): d for d in found}.values(), key=doc_date)
+        return out, f"库中没有 {delta.date} 时施行的文本；按其后的修改决定推算条号"
 
     def _decided(self, current: Document, link: CitationLink, numbering: list[Renumbering]) -> ArticleReview:
         label = article_label(link.number, link.sub)
@@ -152,18 +129,6 @@ class CitationReviewer:
         status = "renumbered" if art.label != label else "unchanged"
         return ArticleReview(label, status, [art.label], [("equal", art.text)],
                              note="修改决定未改动其文字" if status == "renumbered" else "")
-
-
-def _in_force(versions: list[Document], date: str) -> Document | None:
-    """The version in force on the rule's date (None when no held text was in force yet)."""
-    try:
-        return RevisionService.in_force_on(versions, dt.date.fromisoformat(date))
-    except (NotFoundError, ValueError):
-        return None
-
-
-def _quoted(title: str) -> str:
-    return title if "《" in title else f"《{title}》"
 
 
 def _item(r: Renumbering, number: int) -> str:
