@@ -8,6 +8,7 @@ scope (questions only on what changed).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass, field
 
 from assistant.revisions.revision_service import RevisionService
@@ -65,33 +66,59 @@ class ChangedArticle:
 
 
 class LawChanges:
+    """Computes ``LawDelta`` s; remembers them (and the amendment decisions held) until the
+    store changes, since a quiz scope or a review list asks for many laws at once."""
+
     def __init__(self, store: ArticleStore):
         self.store = store
+        self._lock = threading.Lock()
+        self._version = -1
+        self._deltas: dict[tuple[str, str, bool], LawDelta | None] = {}
+        self._amending: list[Document] = []
+
+    def _fresh(self) -> None:
+        version = self.store.version()
+        if version != self._version:
+            self._deltas.clear()
+            self._amending = [d for d in self.store.list_documents() if d.doc_type in AMENDING_TYPES]
+            self._version = version
 
     def versions(self, title: str) -> list[Document]:
         """The national texts of a title, oldest first."""
         return sorted((d for d in self.store.list_documents(title=title) if not d.is_internal),
                       key=lambda d: (doc_date(d), d.created_at))
 
-    def since(self, title: str, date: str) -> LawDelta | None:
-        """The law's change since ``date`` (ISO); None when the store holds no text of it."""
+    def since(self, title: str, date: str, *, earliest_after: bool = False) -> LawDelta | None:
+        """The law's change since ``date`` (ISO); None when the store holds no text of it.
+        ``earliest_after``: when no held text was in force on ``date``, start from the earliest
+        held text after it (its changes since are changes since ``date``, though not all of them)."""
+        with self._lock:
+            self._fresh()
+            key = (title, date, earliest_after)
+            if key not in self._deltas:
+                self._deltas[key] = self._since(title, date, earliest_after)
+            return self._deltas[key]
+
+    def _since(self, title: str, date: str, earliest_after: bool) -> LawDelta | None:
         versions = self.versions(title)
         if not versions:
             return None
         current = next((d for d in reversed(versions) if d.is_current), versions[-1])
-        delta = LawDelta(title, date, _in_force(versions, date) if date else current, current)
+        then = _in_force(versions, date) if date else current
+        if then is None and earliest_after and versions[0].id != current.id:
+            then = versions[0]
+        delta = LawDelta(title, date, then, current)
         if delta.by_text:
             delta.changes = align(self.store.articles_of(delta.then.id), self.store.articles_of(current.id))
         elif delta.revised:
-            delta.decisions = self.decisions(title, date, doc_date(current))
+            delta.decisions = self._decisions(title, date, doc_date(current))
             delta.numbering = [renumbering([a.text for a in self.store.articles_of(d.id)]) for d in delta.decisions]
         return delta
 
-    def decisions(self, title: str, after: str, until: str) -> list[Document]:
+    def _decisions(self, title: str, after: str, until: str) -> list[Document]:
         """The held amendment decisions of a law published in (after, until]."""
         name = quoted(title)
-        found = [d for d in self.store.list_documents() if d.doc_type in AMENDING_TYPES and name in d.title
-                 and after < doc_date(d) <= until]
+        found = [d for d in self._amending if name in d.title and after < doc_date(d) <= until]
         return sorted({d.title + doc_date(d): d for d in found}.values(), key=doc_date)
 
     def changed_articles(self, delta: LawDelta) -> list[ChangedArticle]:
