@@ -702,9 +702,10 @@ class RevisionContrast(Generator):
 
 GENERATORS: dict[str, Generator] = {g.name: g for g in (
     BlankElement(), ChoiceElement(), StatementMatch(), ArticleLocate(),
-    MultiStatement(), MultiEnumeration(), JudgeStatement(), RevisionContrast(),
+    MultiStatement(), MultiEnumeration(), JudgeStatement(),
 )}
-CONTRAST = GENERATORS["revision_contrast"]  # tried first on revised articles; not in the default draw
+# only for articles whose previous text is known (新修订 scopes), tried first there; not in the default draw
+CONTRAST = RevisionContrast()
 
 # How often each generator of a type is tried first (the rest follow as fallbacks).
 GENERATOR_WEIGHTS: dict[str, dict[str, float]] = {

@@ -312,7 +312,7 @@ class PracticeTab:
             with gr.Row():
                 chapters = gr.Textbox(label="章节（可选，如：第四章 或 法律责任）", elem_id="practice-chapters")
                 since = gr.Textbox(label="新修订（可选）：只练该日以来修改或新增的条文，如 2020-01-01",
-                                   max_length=10, elem_id="practice-since")
+                                   value="", max_length=10, elem_id="practice-since")
             with gr.Row():
                 types = gr.CheckboxGroup(list(QTYPES), value=list(QTYPES), label="题型", elem_id="practice-types")
             with gr.Row():

@@ -76,6 +76,7 @@ def test_staff_is_refused_every_admin_endpoint(app, staff, tmp_path):
         "/admin_rename_department": ("综合科", "越权科"),
         "/admin_delete_department": ("综合科", True),
         "/admin_set_user_dept": (STAFF[0], "越权科"),
+        "/admin_check_citations": (False,),
     }
     app.container.depts.set_department(STAFF2[0], "综合科", actor="test", create_missing=True)
     depts_before = [(d.name, d.members) for d in app.container.depts.list()]

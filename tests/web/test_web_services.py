@@ -185,7 +185,7 @@ TAB_SERVICES = {
     "PracticeTab": ["quiz", "learning", "library", "auth"],
     "ProgressTab": ["learning", "auth"],
     "LibraryTab": ["library", "search", "auth", "revisions"],
-    "AdminTab": ["library", "ingestion", "questions", "quiz", "auth", "depts", "exams"],
+    "AdminTab": ["library", "ingestion", "questions", "quiz", "auth", "depts", "exams", "citations"],
     "ExamsTab": ["exams", "library", "auth"],
 }
 SETTINGS_VALUES = {"AdminTab": ["uploads_dir", "embed_in_background", "llm_model", "tz"], "ExamsTab": ["tz"]}
