@@ -29,11 +29,20 @@ REVISION_CSS = """
 .xf-rev-grid ins { background: #dcf3e3; color: #135c2e; text-decoration: none; }
 .xf-rev-grid .xf-rev-added { background: #f3fbf5; } .xf-rev-grid .xf-rev-deleted { background: #fdf5f5; }
 .xf-revnote { color: #234a9b; font-size: .82rem; margin-top: .3em; }
+.xf-rev-versions { color: var(--body-text-color-subdued); font-size: .88rem; margin-bottom: .3em; }
 @media (max-width: 720px) {
+  /* one column: each side tagged 旧/新; an empty side and the repeated text of an unchanged one hidden */
   .xf-rev-grid { grid-template-columns: 1fr; }
   .xf-rev-grid > .xf-rev-old { border-right: none; }
-  .xf-rev-grid > .xf-rev-colhead:nth-child(2) { display: none; }
+  .xf-rev-grid > .xf-rev-colhead { display: none; }
   .xf-rev-grid > .xf-rev-new { border-top: 1px dashed var(--border-color-primary); }
+  .xf-rev-grid > .xf-rev-old.xf-rev-added, .xf-rev-grid > .xf-rev-new.xf-rev-deleted { display: none; }
+  .xf-rev-grid > .xf-rev-old.xf-rev-unchanged p { display: none; }
+  .xf-rev-grid > .xf-rev-old::before, .xf-rev-grid > .xf-rev-new::before {
+    display: inline-block; font-size: .72rem; padding: 0 .4em; margin-right: .4em; border-radius: 4px;
+    background: var(--background-fill-secondary); color: var(--body-text-color-subdued); }
+  .xf-rev-grid > .xf-rev-old::before { content: "旧"; }
+  .xf-rev-grid > .xf-rev-new::before { content: "新"; }
 }
 """
 
@@ -63,7 +72,9 @@ def comparison_html(comparison: Comparison, *, only_changes: bool = True, in_for
         cells += _row(c)
     if not changes:
         cells.append('<div class="xf-rev-chapter">两个版本的条文完全相同。</div>')
-    return (f'<div class="xf-rev">{summary_html(comparison, in_force_note)}'
+    versions = (f'<div class="xf-rev-versions">旧：{esc(version_name(o))}（{esc(o.status_on())}）'
+                f' → 新：{esc(version_name(n))}（{esc(n.status_on())}）</div>')
+    return (f'<div class="xf-rev">{summary_html(comparison, in_force_note)}{versions}'
             f'<div class="xf-rev-grid">{"".join(cells)}</div></div>')
 
 

@@ -12,7 +12,9 @@ How articles are paired:
    remaining articles; a pair is a candidate when its similarity reaches ``MATCH`` (or the
    shorter text is almost wholly contained in the longer one: an article that gained a 款).
 3. A monotone alignment maximising total similarity (dynamic programming, like a diff), then
-   articles that moved against the order are paired greedily at a stricter ``MOVE`` level.
+   articles that moved against the order are paired greedily at a stricter ``MOVE`` level,
+   then articles left between two paired neighbours are aligned again at a looser ``GAP``
+   level: a heavily rewritten article still stands where it stood.
 4. A paired old article whose unpaired new neighbours are (nearly) contained in it was split;
    a paired new article whose unpaired old neighbours are contained in it is a merge.
 
@@ -35,6 +37,8 @@ MATCH = 0.5  # bigram Dice at which two articles are the same article, changed
 CONTAINED = 0.85  # ... or this share of the shorter one's bigrams lies in the longer one
 CONTAINED_FLOOR = 0.25  # ... provided the Dice is at least this (a long addition to a short article)
 MOVE = 0.6  # stricter level for a pair that crosses the order of the others
+GAP = 0.36  # looser level for a rewritten article found in place: between its paired neighbours
+GAP_CONTAINED = 0.5  # ... when this share of one side's bigrams lies in the other
 PART = 0.8  # share of a piece's bigrams found in the whole, for split/merge pieces
 _BLANKS = re.compile(r"\s+")
 
@@ -209,7 +213,27 @@ def _pair_articles(texts: _Texts) -> dict[int, int]:
     used = set(pairs.values())
     pairs.update(_moved_pairs([i for i in old_left if i not in pairs],
                               [j for j in new_left if j not in used], scores))
+    pairs.update(_gap_pairs(texts, pairs))
     return pairs
+
+
+def _gap_pairs(texts: _Texts, pairs: dict[int, int]) -> dict[int, int]:
+    """Rewritten articles between paired neighbours, at the looser GAP level, in order."""
+    monotone = _monotone_subset(pairs)
+    used = set(pairs.values())
+    old_left = [i for i in range(len(texts.old_text)) if i not in pairs]
+    new_left = [j for j in range(len(texts.new_text)) if j not in used]
+    shared = texts.shared_counts(old_left, new_left)
+    scores = {}
+    for (i, j), n in shared.items():
+        a, b = len(texts.old_grams[i]), len(texts.new_grams[j])
+        d = 2 * n / (a + b) if a + b else 0.0
+        if d >= GAP and n / max(1, min(a, b)) >= GAP_CONTAINED:
+            scores[(i, j)] = d
+    found: dict[int, int] = {}
+    for seg_old, seg_new in _segments(monotone, old_left, new_left):
+        found.update(_monotone_alignment(seg_old, seg_new, scores))
+    return found
 
 
 def _segments(anchors: dict[int, int], old_left: list[int], new_left: list[int]):

@@ -163,3 +163,15 @@ def _articles(source, law):
     doc = source.to_document(law, is_current=True)
     return [Article(id=k, doc_id=law.law_id, seq=k, number=a.number, sub=a.sub, label=a.label, path=a.path,
                     text=a.text) for k, a in enumerate(doc.articles)]
+
+
+def test_rewritten_article_found_where_it_stood():
+    """国防动员法 2010 → 2026: heavily rewritten articles between paired neighbours stay paired."""
+    from ingest.statute_source import StatuteSource
+
+    source = StatuteSource()
+    versions = sorted((x for x in source.laws() if x.title == "中华人民共和国国防动员法"), key=lambda x: x.version_date)
+    changes = align(*(_articles(source, law) for law in (versions[0], versions[-1])))
+    pairs = {(c.old_labels[0], c.new_labels[0]) for c in changes if c.kind == "changed"}
+    assert {("第七条", "第十二条"), ("第十九条", "第二十六条"), ("第二十八条", "第三十四条")} <= pairs
+    assert {c.old_labels[0] for c in changes if c.kind == "deleted"} == {"第二十条", "第二十九条"}
