@@ -15,6 +15,7 @@ from assistant.citations.review import CitationReviewer
 from assistant.citations.types import RuleReview
 from knowledge.errors import NotFoundError
 from knowledge.legal.documents import Document
+from knowledge.legal.law_names import LawNameResolver
 from knowledge.store.article_store import ArticleStore
 from knowledge.store.citation_links import CitationLink, CitationLinks
 
@@ -49,9 +50,11 @@ class CitationService:
     # ---- ingestion listener -----------------------------------------------------------------------
     def documents_added(self, docs: list[Document]) -> None:
         rules = [d for d in docs if d.is_internal]
-        if len(rules) < len(docs):  # a law arrived: rules that named it unresolved may now link
-            unresolved = {x.rule_id for x in self.links.all() if not x.law_title}
-            rules += [self.store.get_document(i) for i in unresolved if not any(r.id == i for r in rules)]
+        laws = [d.title for d in docs if not d.is_internal]
+        if laws:  # rules that named one of these laws before it was held link to it now
+            resolver = LawNameResolver(laws)
+            waiting = {x.rule_id for x in self.links.all() if not x.law_title and resolver.resolve(x.law_name)}
+            rules += [self.store.get_document(i) for i in sorted(waiting - {r.id for r in rules})]
         for rule in rules:
             self.link(rule)
 

@@ -22,10 +22,18 @@ class RuleLinker:
 
     def __init__(self, store: ArticleStore):
         self.store = store
+        self._finder: tuple[int, LawMentionFinder] | None = None
+
+    def finder(self) -> LawMentionFinder:
+        """The names of the national texts held (rebuilt when the store changes)."""
+        version = self.store.version()
+        if self._finder is None or self._finder[0] != version:
+            statutes = {d.title for d in self.store.list_documents() if not d.is_internal}
+            self._finder = version, LawMentionFinder(statutes)
+        return self._finder[1]
 
     def links(self, rule: Document) -> list[CitationLink]:
-        statutes = {d.title for d in self.store.list_documents() if not d.is_internal}
-        finder = LawMentionFinder(statutes)
+        finder = self.finder()
         linker = CitationLinker(finder, RULE_POLICY)
         parts = [("", rule.preamble)] + [(a.label, a.text) for a in self.store.articles_of(rule.id)]
         basis_label, basis = self._basis(finder, parts)

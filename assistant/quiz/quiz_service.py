@@ -113,7 +113,7 @@ class _Draw:
         for fresh_only in (True, False):
             for gen in order:
                 # every revised article may offer its contrast before the usual kinds are drawn
-                budget = len(self.previous) if gen is CONTRAST else ARTICLES_PER_GENERATOR
+                budget = len(self.pairs) if gen is CONTRAST else ARTICLES_PER_GENERATOR
                 q = self._attempt(qtype, [gen], fresh_only, budget)
                 if q is not None:
                     return q
