@@ -51,9 +51,10 @@ class CitationService:
     def documents_added(self, docs: list[Document]) -> None:
         rules = [d for d in docs if d.is_internal]
         laws = [d.title for d in docs if not d.is_internal]
-        if laws:  # rules that named one of these laws before it was held link to it now
+        unresolved = self.links.unresolved() if laws else []
+        if unresolved:  # rules that named one of these laws before it was held link to it now
             resolver = LawNameResolver(laws)
-            waiting = {x.rule_id for x in self.links.all() if not x.law_title and resolver.resolve(x.law_name)}
+            waiting = {x.rule_id for x in unresolved if resolver.resolve(x.law_name)}
             rules += [self.store.get_document(i) for i in sorted(waiting - {r.id for r in rules})]
         for rule in rules:
             self.link(rule)

@@ -79,6 +79,10 @@ class CitationLinks:
     def citing(self, law_title: str) -> list[CitationLink]:
         return self._select(select(citation_links).where(citation_links.c.law_title == law_title))
 
+    def unresolved(self) -> list[CitationLink]:
+        """Citations of laws the store did not hold when their rule was linked."""
+        return self._select(select(citation_links).where(citation_links.c.law_title == ""))
+
     def all(self) -> list[CitationLink]:
         return self._select(select(citation_links))
 
