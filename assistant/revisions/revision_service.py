@@ -90,9 +90,12 @@ class RevisionService:
                                 "没有可对照的其他版本；管理员导入其他版本的文本后即可对照")
         current = next((v for v in reversed(versions) if v.is_current), versions[-1])
         new = self.resolve(law, to, default=current)
-        older = [v for v in versions if v is not new and _order(v) < _order(new)]
-        old = self.resolve(law, from_, default=older[-1] if older else None) if from_ or older else None
-        if old is None:
+        older = [v for v in versions if v.id != new.id and _order(v) < _order(new)]
+        if from_:
+            old = self.resolve(law, from_)
+        elif older:
+            old = older[-1]
+        else:
             raise NotFoundError(f"《{new.title}》{version_name(new)} 之前没有更早的版本")
         if old.id == new.id:
             raise XuefaError(f"两端是同一个版本（{version_name(old)}）")
