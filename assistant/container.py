@@ -4,7 +4,8 @@ each component is created on first use and shared by the CLI and the web app.
 Services get their components here and never see the container; the edges (CLI commands,
 the web app) use services only: ``c.library``, ``c.ingestion``, ``c.search``, ``c.answerer``,
 ``c.conversations``, ``c.questions``, ``c.quiz``, ``c.learning``, ``c.exams``, ``c.study``, ``c.auth``,
-``c.depts``, ``c.dashboard``, or all of them at once as ``c.services`` (what the web app is built from).
+``c.depts``, ``c.dashboard``, ``c.citations``, or all of them at once as ``c.services`` (what the web app is
+built from).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from assistant.accounts.departments import DepartmentService
     from assistant.answer.answer_service import AnswerService
     from assistant.answer.conversations import ConversationStore
+    from assistant.citations.citation_service import CitationService
     from assistant.exams.exam_service import ExamService
     from assistant.learning.learning_service import LearningService
     from assistant.library.ingestion_service import IngestionService
@@ -76,6 +78,7 @@ class Services:
     study: StudyService
     dashboard: OfficeDashboard
     revisions: RevisionService
+    citations: CitationService
 
 
 class Container:
@@ -179,7 +182,23 @@ class Container:
         return QuestionMatcher(self.question_bank, self.store, self.embedder)  # cached embedder
 
     def index_listeners(self) -> list:
-        return [self.dense_indexer, self.lexical_index]
+        return [self.dense_indexer, self.lexical_index, self.citations, self.revised_cards]
+
+    @component
+    def revised_cards(self):
+        """Review cards follow their articles into a law's new version (ingestion listener)."""
+        from assistant.learning.revised_cards import RevisedCards
+        from knowledge.store.card_notes import CardNotes
+
+        return RevisedCards(self.store, lambda: CardNotes(self.records))
+
+    @component
+    def citations(self):
+        """CitationService: the national laws internal rules cite, and the rules to review."""
+        from assistant.citations.citation_service import CitationService
+        from knowledge.store.citation_links import CitationLinks
+
+        return CitationService(self.store, CitationLinks(self.store))
 
     @component
     def ingestion(self):
@@ -358,4 +377,4 @@ class Container:
                         ingestion=self.ingestion, search=self.search, answerer=self.answerer,
                         conversations=self.conversations, questions=self.questions, quiz=self.quiz,
                         learning=self.learning, exams=self.exams, study=self.study,
-                        dashboard=self.dashboard, revisions=self.revisions)
+                        dashboard=self.dashboard, revisions=self.revisions, citations=self.citations)

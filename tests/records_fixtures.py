@@ -8,7 +8,7 @@ import os
 import pytest
 from sqlalchemy import create_engine
 
-from knowledge.store import audit, departments, login_throttle, office_exams, sessions, study  # noqa: F401 - every table, so drop_all is whole
+from knowledge.store import audit, card_notes, departments, login_throttle, office_exams, sessions, study  # noqa: F401
 from knowledge.store.records import Base
 
 PG_URL = os.environ.get("XUEFA_TEST_POSTGRES_URL")

@@ -86,12 +86,14 @@ def _local(value: dt.datetime, tz: dt.tzinfo) -> str:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @user_errors
-def exam_create(ctx, title, laws, chapters, doc_types, counts, points, minutes, pass_mark, opens, closes, attempts,
-                retake, per_person, no_shuffle, results_after_close, everyone, depts, names, seed, as_json):
+def exam_create(ctx, title, laws, chapters, doc_types, changes_since, counts, points, minutes, pass_mark, opens, closes,
+                attempts, retake, per_person, no_shuffle, results_after_close, everyone, depts, names, seed, as_json):
     """创建一场考试并指定参加人员。范围内合格题目不够时拒绝，并说明差多少。"""
     c = container(ctx)
     tz = c.settings.tz
-    blueprint = Blueprint(scope=QuizScope(laws=list(laws), chapters=list(chapters), doc_types=list(doc_types)),
+    scope = QuizScope(laws=list(laws), chapters=list(chapters), doc_types=list(doc_types),
+                      changes_since=changes_since or "")
+    blueprint = Blueprint(scope=scope,
                           counts={**({} if counts else DEFAULT_COUNTS), **parse_pairs(counts, int, "题数")},
                           points={**DEFAULT_POINTS, **parse_pairs(points, float, "分值")},
                           shuffle_options=not no_shuffle)

@@ -8,7 +8,7 @@ import os
 
 import click
 
-from assistant.cli import ask, depts, exam, index, laws, plan, questions, quiz, report, search, serve, users
+from assistant.cli import ask, citations, depts, exam, index, laws, plan, questions, quiz, report, search, serve, users
 
 
 @click.group()
@@ -23,6 +23,7 @@ for command in (laws.import_statutes, laws.ingest, laws.laws, index.index, searc
                 ask.ask, ask.chat, quiz.quiz, exam.exam, questions.questions, serve.serve, users.users,
                 depts.depts, report.dashboard, report.report, plan.plan):
     main.add_command(command)
+laws.laws.add_command(citations.check_citations)
 
 if __name__ == "__main__":
     main()

@@ -20,18 +20,21 @@ _QUIT = {"q", "quit", "exit", "退出", "交卷"}
 
 
 def scope_options(command):
-    """--law / --chapter / --doc-type: the question scope, the same for every quiz command."""
+    """--law / --chapter / --doc-type / --changes-since: the question scope, the same for every quiz command."""
     for option in reversed((
         click.option("--law", "laws", multiple=True, help="出题范围：法规名称（可重复；支持简称，如 网安法）"),
         click.option("--chapter", "chapters", multiple=True, help="只考这些章节（如 第六章、法律责任；可重复）"),
         click.option("--doc-type", "doc_types", multiple=True, help="只考这类文件（如 法律、内部制度；可重复）"),
+        click.option("--changes-since", metavar="YYYY-MM-DD",
+                     help="新修订：只考该日以来修改或新增的条文（含\"修订后……\"对比题）"),
     )):
         command = option(command)
     return command
 
 
-def _scope(laws, chapters, doc_types=()) -> QuizScope:
-    return QuizScope(laws=list(laws), chapters=list(chapters), doc_types=list(doc_types))
+def _scope(laws, chapters, doc_types=(), changes_since=None) -> QuizScope:
+    return QuizScope(laws=list(laws), chapters=list(chapters), doc_types=list(doc_types),
+                     changes_since=changes_since or "")
 
 
 def _questions(c, scope: QuizScope, n: int, types, seed, *, exam: bool, cases: int) -> tuple[list[Question], int]:
@@ -74,12 +77,12 @@ def _first_line(text: str) -> str:
 @click.option("--cases", type=int, default=0, help="另加 N 道大模型案例题（需配置大模型）")
 @click.pass_context
 @user_errors
-def quiz(ctx, laws, chapters, doc_types, n, types, exam, minutes, pass_mark, user, seed, cases):
+def quiz(ctx, laws, chapters, doc_types, changes_since, n, types, exam, minutes, pass_mark, user, seed, cases):
     """在终端里做题：练习（逐题反馈并显示条文）或模拟考试（--exam）。"""
     if ctx.invoked_subcommand is not None:
         return
     c = container(ctx)
-    scope = _scope(laws, chapters, doc_types)
+    scope = _scope(laws, chapters, doc_types, changes_since)
     questions, used_seed = _questions(c, scope, n, types, seed, exam=exam, cases=cases)
     who = c.learning.user(user)
     if exam:
@@ -167,10 +170,11 @@ def _run_exam(c, user, questions, minutes, pass_mark, config) -> None:
 @click.option("--json", "as_json", is_flag=True, help="每行输出一道题的 JSON")
 @click.pass_context
 @user_errors
-def quiz_generate(ctx, laws, chapters, doc_types, n, types, seed, exam, cases, as_json):
+def quiz_generate(ctx, laws, chapters, doc_types, changes_since, n, types, seed, exam, cases, as_json):
     """生成题目（附答案与解析），供脚本或人工审阅。"""
     c = container(ctx)
-    questions, _ = _questions(c, _scope(laws, chapters, doc_types), n, types, seed, exam=exam, cases=cases)
+    questions, _ = _questions(c, _scope(laws, chapters, doc_types, changes_since), n, types, seed, exam=exam,
+                              cases=cases)
     for i, q in enumerate(questions, start=1):
         if as_json:
             click.echo(json.dumps(q.to_public_dict(), ensure_ascii=False))
@@ -192,10 +196,11 @@ def quiz_generate(ctx, laws, chapters, doc_types, n, types, seed, exam, cases, a
 @click.option("--cases", type=int, default=0, help="另加 N 道大模型案例题（需配置大模型）")
 @click.pass_context
 @user_errors
-def quiz_export(ctx, laws, chapters, doc_types, n, types, seed, out, title, minutes, no_key, cases):
+def quiz_export(ctx, laws, chapters, doc_types, changes_since, n, types, seed, out, title, minutes, no_key, cases):
     """导出试卷（含答案与解析）为 Word 或 Excel，供线下考试。"""
     c = container(ctx)
-    questions, used_seed = _questions(c, _scope(laws, chapters, doc_types), n, types, seed, exam=True, cases=cases)
+    questions, used_seed = _questions(c, _scope(laws, chapters, doc_types, changes_since), n, types, seed,
+                                      exam=True, cases=cases)
     if title is None:
         names = "、".join(f"《{c.library.find(x).title}》" for x in laws) if laws else "法律法规"
         title = f"{names}学法考试试卷"
@@ -260,6 +265,8 @@ def quiz_due(ctx, user, practice, n, seed):
     for it in items:
         click.echo(f"《{it.law}》{it.article}　到期 {_local(it.due)}　{it.state}，"
                    f"已复习 {it.reps} 次，遗忘 {it.lapses} 次")
+        if it.note:
+            click.echo(f"　　{it.note}")
     click.echo(f"共 {len(items)} 条。xuefa quiz due --practice 开始复习（每次出新题）。")
 
 

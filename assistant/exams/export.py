@@ -89,6 +89,7 @@ def _blueprint_lines(exam: OfficeExam, bp: Blueprint) -> list[str]:
     return [f"范围：法规 {'、'.join(scope.laws) or '全部现行文件'}"
             + (f"；章节 {'、'.join(scope.chapters)}" if scope.chapters else "")
             + (f"；文件类型 {'、'.join(scope.doc_types)}" if scope.doc_types else "")
+            + (f"；新修订：{scope.changes_since} 以来修改或新增的条文" if scope.changes_since else "")
             + (f"；指定条文 {len(scope.article_ids)} 条" if scope.article_ids else ""),
             "题型：" + "，".join(f"{t} {bp.counts[t]} 题 × {bp.points[t]:g} 分" for t in bp.types()),
             f"满分 {exam.total_points:g}，{exam.pass_mark:g} 分合格；考试时长 {exam.time_limit_s / 60:g} 分钟",

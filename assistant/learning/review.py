@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from functools import cached_property
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -18,6 +19,7 @@ from assistant.quiz.quiz_service import QuizService
 from assistant.quiz.types import Question
 from knowledge.errors import NotFoundError, XuefaError
 from knowledge.legal.citations import parse_article_ref
+from knowledge.store.card_notes import CardNotes
 from knowledge.store.records import Records, ReviewCard, utcnow
 
 
@@ -43,6 +45,11 @@ class Review:
         self.easy_ms = easy_ms  # a right answer faster than this rates Easy (None: never)
         self.tz = tz or local_tz()
 
+    @cached_property
+    def notes(self) -> CardNotes:
+        """Notes of cards a law's new version brought forward (see ``revised_cards``)."""
+        return CardNotes(self.records)
+
     def rating_for(self, correct: bool, duration_ms: int | None) -> Rating:
         if not correct:
             return Rating.Again
@@ -61,9 +68,11 @@ class Review:
         rating = self.rating_for(correct, duration_ms)
         new, _log = self.scheduler.review_card(card, rating, review_datetime=at)
         lapsed = rating == Rating.Again and card.state == State.Review
-        return self.records.save_card(user_id, question_data(question), new.to_dict(), due=new.due,
-                                      state=int(new.state), stability=new.stability, reviewed_at=at,
-                                      rating=int(rating), lapsed=lapsed, duration_ms=duration_ms)
+        saved = self.records.save_card(user_id, question_data(question), new.to_dict(), due=new.due,
+                                       state=int(new.state), stability=new.stability, reviewed_at=at,
+                                       rating=int(rating), lapsed=lapsed, duration_ms=duration_ms)
+        self.notes.clear(user_id, question.article_id)
+        return saved
 
     def card(self, user_id: int, article_id: int) -> Card | None:
         row = self.records.get_card(user_id, article_id)
@@ -78,8 +87,10 @@ class Review:
         """Articles due now (``today=False``) or by the end of the user's day."""
         now = aware(now or self.clock())
         until = self.end_of_day(now) if today else now
+        notes = self.notes.notes(user_id)
         return [DueItem(article_id=r.article_id, law=r.law, article=r.article, chapter=r.chapter, due=r.due,
-                        state=_STATE_NAMES.get(State(r.state), str(r.state)), reps=r.reps, lapses=r.lapses)
+                        state=_STATE_NAMES.get(State(r.state), str(r.state)), reps=r.reps, lapses=r.lapses,
+                        note=notes.get(r.article_id, ""))
                 for r in self._due_cards(user_id, until)]
 
     def _due_cards(self, user_id: int, until: dt.datetime) -> list[ReviewCard]:
@@ -91,7 +102,10 @@ class Review:
         article wins). An article that left the knowledge base altogether is skipped."""
         rows = self.records.due_cards(user_id, until)
         moved = False
+        revised = self.notes.notes(user_id)  # placed by content when their law was revised
         for row in rows:
+            if row.article_id in revised:
+                continue
             current = self._current_article(row)
             if current is not None and current != (row.article_id, row.doc_id):
                 self.records.relink_card(user_id, row.article_id, *current)

@@ -91,6 +91,7 @@ class DueItem:
     state: str  # 学习中 / 复习 / 重学
     reps: int
     lapses: int
+    note: str = ""  # why it is due: a new version of its law changed the article
 
 
 @dataclass

@@ -105,6 +105,10 @@ class DenseIndexer:
             self.store.clear_embedded(self.embedder_id)
 
     # ---- mirror store changes -------------------------------------------------
+    def documents_added(self, docs: list[Document]) -> None:
+        """New articles are pending in the store's ledger: the next ``run`` embeds them."""
+        return None
+
     def documents_removed(self, doc_ids: list[str]) -> None:
         for doc_id in doc_ids:
             self.index.delete_document(doc_id)

@@ -35,7 +35,10 @@ log = logging.getLogger(__name__)
 
 
 class IndexListener(Protocol):
-    """Derived indexes (dense, lexical) follow store changes through these calls."""
+    """Derived data (dense and lexical indexes, citation links, review cards) follow store
+    changes through these calls."""
+
+    def documents_added(self, docs: list[Document]) -> None: ...
 
     def documents_removed(self, doc_ids: list[str]) -> None: ...
 
@@ -182,6 +185,7 @@ class IngestionService:
         if not result.added:
             return IngestOutcome(str(path), "unchanged", stored.title, stored.id, stored.article_count)
         self._log_added(actor, stored, result.superseded)
+        self._notify_added(stored)
         self._notify_superseded(result.superseded)
         return IngestOutcome(str(path), "added", stored.title, stored.id, stored.article_count,
                              superseded=result.superseded)
@@ -268,6 +272,7 @@ class IngestionService:
                 result = self.store.add_if_new(doc, doc_id=doc_id)  # a concurrent import may win
                 self._notify_superseded(result.superseded)
                 if result.added:
+                    self._notify_added(result.document)
                     report.laws += 1
                     report.articles += result.document.article_count
                     report.doc_ids.append(doc_id)
@@ -336,6 +341,10 @@ class IngestionService:
         if self.audit is not None:
             self.audit.log(actor, "doc.status", doc.title, {"doc_id": doc.id, "status": status})
         return doc
+
+    def _notify_added(self, doc: Document) -> None:
+        for listener in self.listeners:
+            listener.documents_added([doc])
 
     def _notify_superseded(self, doc_ids: list[str]) -> None:
         if doc_ids:

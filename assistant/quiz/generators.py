@@ -59,6 +59,7 @@ class ArticleContext:
     neighbors: Callable[[int], list[Article]]  # k -> close articles (same law first)
     body_pool: list[str] = field(default_factory=list)  # bodies named anywhere in the law
     law_articles: list[Article] = field(default_factory=list)
+    previous: Article | None = None  # the article's text before a revision (新修订 scopes)
 
     @cached_property
     def law_text(self) -> str:
@@ -638,10 +639,73 @@ class JudgeStatement(Generator):
                               difficulty=difficulty)
 
 
+# ---- 新修订 -------------------------------------------------------------------------------
+class RevisionContrast(Generator):
+    """单选 "修订后，……为（　　）": a value the revision changed (期限, 金额, 罚款, 主管机关…).
+    The key is verbatim in the current article, the old value is a distractor verbatim in the
+    article's previous text (and absent from the current law), two more wrong fillings are
+    absent from both. Only for articles whose previous text is known (``ctx.previous``)."""
+
+    name = "revision_contrast"
+    qtype = "单选"
+    kinds = (NUMERIC_KINDS | {"body"}) - {"date"}  # a new 施行日期 is no change of substance
+
+    def generate(self, ctx, rng):
+        if ctx.previous is None:
+            return None
+        cands = _element_candidates(ctx, self.kinds)
+        rng.shuffle(cands)
+        for s, e in cands:
+            statement, (a, b) = _statement_around(s, (e.start, e.end))
+            if statement[a:b] != e.text or _gives_away(statement, (a, b)):
+                continue
+            old = self._old_value(ctx, e, statement, (a, b))
+            if old is None:
+                continue
+            wrong = [w for w in ChoiceElement()._wrong_fillings(ctx, e, statement, (a, b), rng)
+                     if w != old and not contains_verbatim(ctx.previous.text, statement[:a] + w + statement[b:])]
+            if len(wrong) < 2:
+                continue
+            return self._contrast(ctx, s, e, statement, (a, b), old, wrong[:2], rng)
+        return None
+
+    @staticmethod
+    def _old_value(ctx: ArticleContext, e: Element, statement: str, span: tuple[int, int]) -> str | None:
+        """The value the previous text had where the current one has ``e``, if it says so verbatim."""
+        a, b = span
+        for old in extract_elements(ctx.previous.text):
+            filled = statement[:a] + old.text + statement[b:]
+            if old.kind != e.kind or old.text in e.text or e.text in old.text:
+                continue  # 中华人民共和国国务院…主管部门 → 国务院…主管部门 is the same body
+            if contains_verbatim(ctx.previous.text, filled) and ctx.absent_from_law(filled):
+                return old.text
+        return None
+
+    def _contrast(self, ctx, s: Sentence, e: Element, statement: str, span: tuple[int, int], old: str,
+                  wrong: list[str], rng) -> Question:
+        a, b = span
+        prev = ctx.previous
+        kind = "subject" if e.kind == "body" else "number"
+        options = [(e.text, Claim(statement, True, ctx.article.id)),
+                   (old, Claim(statement[:a] + old + statement[b:], False, ctx.article.id, origin_id=prev.id,
+                               perturbation="previous_version"))]
+        options += [(w, Claim(statement[:a] + w + statement[b:], False, ctx.article.id, original=statement,
+                              perturbation=kind)) for w in wrong]
+        texts, claims, answer = _shuffle_options(rng, options)
+        stem = f"《{ctx.law}》修订后，{statement[:a]}{BLANK}{_end(statement[b:])}"
+        reason = (f"修订后为“{e.text}”（{_KIND_NAME[e.kind]}）；修订前的{prev.label}为“{old}”：“"
+                  f"{statement[:a] + old + statement[b:]}”。")
+        return self._question(ctx, stem=stem, options=texts, answer=answer, element=e.kind,
+                              quote=ctx.paragraph(s.paragraph), claims=claims, reason=reason, difficulty=3,
+                              meta={"blank": e.text, "contrast": {"previous_id": prev.id, "old": old, "new": e.text}})
+
+
 GENERATORS: dict[str, Generator] = {g.name: g for g in (
     BlankElement(), ChoiceElement(), StatementMatch(), ArticleLocate(),
     MultiStatement(), MultiEnumeration(), JudgeStatement(),
 )}
+# only for articles whose previous text is known (新修订 scopes), tried first there; not in the default draw
+CONTRAST = RevisionContrast()
 
 # How often each generator of a type is tried first (the rest follow as fallbacks).
 GENERATOR_WEIGHTS: dict[str, dict[str, float]] = {

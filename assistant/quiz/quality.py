@@ -12,7 +12,9 @@ It re-reads the source articles from the store and verifies what the question as
 ``distractor_real``     a distractor borrowed from another article is verbatim there;
 ``blank_verbatim``      the blank's answer is verbatim in the article and fills the stem correctly;
 ``explanation_verbatim``the explanation quotes the article verbatim;
-``basis_verbatim``      (LLM items) the passage the key rests on is verbatim in the article.
+``basis_verbatim``      (LLM items) the passage the key rests on is verbatim in the article;
+``revision_contrast``   (新修订 items) the key is provable from the current text, the old value
+                        from an earlier version of the same law (and from nowhere in the current law).
 
 Checks that do not apply to a question are not reported for it. Besides these hard checks,
 soft ``warnings`` flag what makes an item weaker without making it wrong (``context_dependent``:
@@ -33,7 +35,7 @@ from knowledge.store.article_store import ArticleStore
 
 CHECKS = ("source_exists", "key_in_options", "options_unique", "key_matches_claims", "claims_verbatim",
           "perturbation_changes", "perturbation_false", "distractor_real", "blank_verbatim",
-          "explanation_verbatim", "basis_verbatim")
+          "explanation_verbatim", "basis_verbatim", "revision_contrast")
 
 MIN_OPTIONS = {"单选": 4, "多选": 4}
 WARNINGS = ("context_dependent", "length_giveaway", "paired_options")
@@ -104,6 +106,8 @@ class QualityChecker:
         r.record("explanation_verbatim", bool(q.quote) and contains_verbatim(art.text, q.quote)
                  and norm(q.quote) in norm(q.explanation), "解析未逐字引用条文")
         self._lint(q, r)
+        if "contrast" in q.meta:
+            self._check_contrast(q, art, r)
         if "basis" in q.meta:
             basis = q.meta["basis"] or ""
             r.record("basis_verbatim", len(norm(basis)) >= 6 and contains_verbatim(art.text, basis),
@@ -177,6 +181,24 @@ class QualityChecker:
             pairs = [(a, b) for i, a in enumerate(q.options) for b in q.options[i + 1:]]
             if any(len(a) >= 15 and len(b) >= 15 and similarity(a, b) >= 0.75 for a, b in pairs):
                 r.warnings.append("paired_options")
+
+    def _check_contrast(self, q: Question, art: Article, r: QualityReport) -> None:
+        """修订后 X, 修订前 Y: X fills the stem to the current text, Y to the previous version's."""
+        meta = q.meta.get("contrast") or {}
+        prev = self.article(meta.get("previous_id") or -1)
+        prev_doc = self._document(prev.doc_id) if prev else None
+        doc = self._document(q.doc_id)
+        earlier = prev_doc is not None and doc is not None and prev_doc.title == doc.title \
+            and prev_doc.id != doc.id and doc.is_current
+        new, old = meta.get("new", ""), meta.get("old", "")
+        by_option = dict(zip(q.options, q.claims)) if len(q.claims) == len(q.options) else {}
+        key = by_option.get(new)
+        was = by_option.get(old)
+        ok = earlier and new != old and key is not None and key.holds and was is not None and not was.holds
+        ok = ok and [q.letters[q.options.index(new)]] == q.answer
+        ok = ok and contains_verbatim(art.text, key.text) and contains_verbatim(prev.text, was.text)
+        ok = ok and not contains_verbatim(self.law_text(q.doc_id), was.text)
+        r.record("revision_contrast", ok, f"修订前后对比不成立：{new} / {old}")
 
     def _check_blank(self, q: Question, art: Article, r: QualityReport) -> None:
         blank = q.meta.get("blank") or (q.answer if isinstance(q.answer, str) else "")

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
+from assistant.citations.changes import ChangedArticle, LawChanges
 from assistant.library.library_service import LibraryService
 from assistant.quiz.elements import bodies, extract_elements
 from assistant.quiz.export import add_paper_docx, docx_document, export_paper, ordered_paper
 from assistant.quiz.generators import (
+    CONTRAST,
     GENERATOR_WEIGHTS,
     ArticleContext,
     Generator,
@@ -92,9 +94,10 @@ class _Draw:
     round, and what the paper already asks (questions and how often each article)."""
 
     def __init__(self, service: "QuizService", pairs: list[tuple[Article, Document]], rng: random.Random,
-                 report: GenerationReport, exclude_ids: Iterable[str]):
+                 report: GenerationReport, exclude_ids: Iterable[str], previous: dict[int, Article] | None = None):
         self.service = service
         self.pairs = pairs
+        self.previous = previous or {}  # 新修订: article id → its text before the revision
         self.rng = rng
         self.report = report
         self.seen_ids = set(exclude_ids)
@@ -104,11 +107,15 @@ class _Draw:
     def next_question(self, qtype: str) -> Question | None:
         """A new question of ``qtype``, or None when the scope has none left."""
         order = generators_for(qtype, self.rng)
+        if qtype == CONTRAST.qtype and self.previous:
+            order = [CONTRAST, *order]  # 修订后…: what changed is what a 新修订 paper asks first
         # the drawn generator gets a few articles before the next one is tried, so the mix
         # of question kinds follows the weights; fresh articles first, then any
         for fresh_only in (True, False):
             for gen in order:
-                q = self._attempt(qtype, [gen], fresh_only, ARTICLES_PER_GENERATOR)
+                # every revised article may offer its contrast before the usual kinds are drawn
+                budget = len(self.pairs) if gen is CONTRAST else ARTICLES_PER_GENERATOR
+                q = self._attempt(qtype, [gen], fresh_only, budget)
                 if q is not None:
                     return q
             q = self._attempt(qtype, order, fresh_only, MAX_ATTEMPTS_PER_SLOT)
@@ -133,7 +140,8 @@ class _Draw:
             if tried >= budget:
                 break
             tried += 1
-            q = self.service._make(article, doc, qtype, self.rng, self.report, generators=generators)
+            q = self.service._make(article, doc, qtype, self.rng, self.report, generators=generators,
+                                   previous=self.previous.get(article.id))
             if q is not None and q.id not in self.seen_ids:
                 self.cursor = index + 1
                 return q
@@ -144,8 +152,10 @@ class QuizService:
     """Generates quality-checked questions from the article store."""
 
     def __init__(self, store: ArticleStore, library: LibraryService, *, neighbors: Neighbors | None = None,
-                 checker: QualityChecker | None = None, scenarios: ScenarioGenerator | None = None):
+                 checker: QualityChecker | None = None, scenarios: ScenarioGenerator | None = None,
+                 changes: LawChanges | None = None):
         self.store = store
+        self.changes = changes or LawChanges(store)  # 新修订 scopes: what changed since a date
         self.library = library  # resolves law names (short names, aliases) in a scope
         self.scenarios = scenarios  # LLM case questions, when an LLM is configured
         self.neighbors = neighbors or TokenNeighbors(store)
@@ -177,7 +187,23 @@ class QuizService:
                      if d.doc_type not in SKIPPED_DOC_TYPES and (wanted is None or d.doc_type in wanted)]
         if scope.chapters:
             pairs = [(a, d) for a, d in pairs if any(c in h for c in scope.chapters for h in a.path)]
-        return [(a, d) for a, d in pairs if len(a.text) >= MIN_ARTICLE_CHARS]
+        pairs = [(a, d) for a, d in pairs if len(a.text) >= MIN_ARTICLE_CHARS]
+        if scope.changes_since:
+            changed = self.changed_since(list({d.id: d for _, d in pairs}.values()), scope.changes_since)
+            pairs = [(a, d) for a, d in pairs if a.id in changed]
+            if not pairs:
+                raise NotFoundError(f"所选范围内没有 {scope.changes_since} 以来修改或新增的条文"
+                                    "（库中须有该日施行的文本或其后的修改决定）")
+        return pairs
+
+    def changed_since(self, docs: list[Document], since: str) -> dict[int, ChangedArticle]:
+        """Article id → what changed, for the articles of ``docs`` added or reworded since ``since``."""
+        out: dict[int, ChangedArticle] = {}
+        for doc in docs:
+            delta = self.changes.since(doc.title, since, earliest_after=True) if doc.is_current else None
+            if delta is not None and delta.revised:
+                out.update((c.article.id, c) for c in self.changes.changed_articles(delta))
+        return out
 
     def law_articles(self, doc_id: str) -> list[Article]:
         """Every article of a document (cached until the store changes)."""
@@ -208,11 +234,12 @@ class QuizService:
             self._pools[doc_id] = (version, pool)
         return pool
 
-    def context(self, article: Article, document: Document) -> ArticleContext:
+    def context(self, article: Article, document: Document, previous: Article | None = None) -> ArticleContext:
         """Everything a generator needs about one article (law-level data is cached)."""
         return ArticleContext(article=article, document=document,
                               neighbors=lambda k, a=article: self.neighbors(a, k),
-                              body_pool=self.body_pool(document.id), law_articles=self.law_articles(document.id))
+                              body_pool=self.body_pool(document.id), law_articles=self.law_articles(document.id),
+                              previous=previous)
 
     # ---- generation ---------------------------------------------------------------------
     def generate(self, scope: QuizScope | None = None, n: int = 10, types: Iterable[str] | str | None = None,
@@ -238,8 +265,9 @@ class QuizService:
         report = GenerationReport(seed=seed)
         if not pairs:
             raise NotFoundError("所选范围内没有可出题的条文")
+        previous = self._previous_texts(scope, pairs)
         rng.shuffle(pairs)
-        draw = _Draw(self, pairs, rng, report, exclude_ids)
+        draw = _Draw(self, pairs, rng, report, exclude_ids, previous)
         for qtype in allocate(n, mix):
             q = draw.next_question(qtype)
             if q is not None:  # else the scope has nothing more of this type
@@ -248,11 +276,18 @@ class QuizService:
             rng.shuffle(report.questions)
         return report
 
+    def _previous_texts(self, scope: QuizScope | None, pairs: list[tuple[Article, Document]]) -> dict[int, Article]:
+        """新修订: each changed article's text before the revision, where the store holds it."""
+        if scope is None or not scope.changes_since:
+            return {}
+        changed = self.changed_since(list({d.id: d for _, d in pairs}.values()), scope.changes_since)
+        return {i: c.previous for i, c in changed.items() if c.previous is not None and c.kind == "changed"}
+
     def _make(self, article: Article, doc: Document, qtype: str, rng: random.Random,
-              report: GenerationReport, *, generators: list[Generator] | None = None,
+              report: GenerationReport, *, generators: list[Generator] | None = None, previous: Article | None = None,
               avoid_generators: frozenset[str] = frozenset(), avoid_elements: frozenset[str] = frozenset(),
               avoid_ids: frozenset[str] = frozenset()) -> Question | None:
-        ctx = self.context(article, doc)
+        ctx = self.context(article, doc, previous)
         for gen in generators or generators_for(qtype, rng, avoid_generators):
             report.attempts += 1
             q = gen.generate(ctx, rng)

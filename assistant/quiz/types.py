@@ -8,6 +8,7 @@ the store, so a question never asserts anything its article does not say.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -15,6 +16,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from knowledge.errors import XuefaError
 from knowledge.legal.numerals import NUMERAL, cn_to_int
 
 QTYPES = ("单选", "多选", "判断", "填空")
@@ -22,6 +24,7 @@ TRUE_FALSE = ("正确", "错误")
 LETTERS = "ABCDEFGH"
 BLANK = "（　　）"  # the marker a 填空 stem carries where the answer goes
 ELLIPSIS = "……"  # joins verbatim segments of one article inside a shortened statement
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass
@@ -166,16 +169,31 @@ class QuizScope:
 
     ``laws``: titles, short names or aliases (网安法); ``chapters``: text a heading of the
     article's path must contain (第六章 / 法律责任); ``doc_types``: 法律, 内部制度...;
-    ``article_ids``: an explicit list (the wrong-answer book, the due queue).
+    ``article_ids``: an explicit list (the wrong-answer book, the due queue);
+    ``changes_since``: an ISO date (新修订): only the articles added or reworded since the
+    version in force on that date.
     """
 
     laws: list[str] = field(default_factory=list)
     chapters: list[str] = field(default_factory=list)
     doc_types: list[str] = field(default_factory=list)
     article_ids: list[int] = field(default_factory=list)
+    changes_since: str = ""
+
+    def __post_init__(self):
+        self.changes_since = (self.changes_since or "").strip()
+        if self.changes_since and not _valid_date(self.changes_since):
+            raise XuefaError(f"日期格式应为 YYYY-MM-DD：{self.changes_since[:20]}")
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def _valid_date(text: str) -> bool:
+    try:
+        return bool(_ISO_DATE.fullmatch(text)) and bool(dt.date.fromisoformat(text))
+    except ValueError:
+        return False
 
 
 def question_id(q: Question) -> str:

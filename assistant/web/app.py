@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import gradio as gr
 
 from assistant.web.admin import AdminTab
+from assistant.web.admin.citations import CITATION_CSS
 from assistant.web.chat_tab import ChatTab
 from assistant.web.common import CSS, ROLE_NAMES, current_user, esc, theme, ui_errors
 from assistant.web.exam_api import ExamApi
@@ -39,6 +40,7 @@ def _admin(s: Services) -> AdminTab:
     """The admin tab, with the settings values it shows or acts on."""
     settings = s.settings
     return AdminTab(s.library, s.ingestion, s.questions, s.quiz, s.auth, s.depts, s.exams, s.dashboard, s.study,
+                    s.citations,
                     uploads_dir=settings.home / "uploads", embed_in_background=settings.embed_in_background,
                     llm_model=settings.llm_model if settings.llm_configured else None, tz=settings.tz)
 
@@ -137,7 +139,8 @@ def launch(demo: gr.Blocks, auth, settings: Settings, *, host: str | None = None
         root_path=root_path if root_path is not None else s.root_path,
         # gradio shows its login page when auth is set; the Guard answers /login itself
         auth=auth.gradio_auth, auth_message="请使用学法账号登录（账号由管理员创建）。",
-        theme=theme(), css=CSS + REVISION_CSS, prevent_thread_lock=not block, quiet=quiet, show_error=True,
+        theme=theme(), css=CSS + REVISION_CSS + CITATION_CSS, prevent_thread_lock=not block, quiet=quiet,
+        show_error=True,
         ssr_mode=False, footer_links=[], max_file_size=s.max_file_bytes, favicon_path=None,
         allowed_paths=[], pwa=False, mcp_server=False, enable_monitoring=False,
         app_kwargs={"middleware": [guard.middleware()], "lifespan": guard.lifespan}, **tls,

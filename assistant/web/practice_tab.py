@@ -76,14 +76,15 @@ class PracticeTab:
     # ---- starting ------------------------------------------------------------------------------
     @ui_errors
     def start(self, mode: str, laws: list[str], chapters: str, types: list[str], n: float,
-              minutes: float, request: gr.Request):
+              minutes: float, since: str = "", request: gr.Request = None):
         user = current_user(self.auth, request)
         n = int(n or 10)
         if not 1 <= n <= 100:
             raise XuefaError("题量应在 1–100 之间。")
         scope = QuizScope(laws=list(laws or []),
                           chapters=[c for c in bounded(chapters or "", FIELD_CHARS, "章节")
-                                    .replace("，", ",").split(",") if c.strip()])
+                                    .replace("，", ",").split(",") if c.strip()],
+                          changes_since=(since or "")[:10])
         exam = mode == MODE_EXAM
         questions = self.quiz.generate(scope, n, list(types or []) or None, exam=exam, shuffle=exam)
         if not questions:
@@ -312,6 +313,9 @@ class PracticeTab:
                                    allow_custom_value=True, elem_id="practice-laws")
             with gr.Row():
                 chapters = gr.Textbox(label="章节（可选，如：第四章 或 法律责任）", elem_id="practice-chapters")
+                since = gr.Textbox(label="新修订（可选）：只练该日以来修改或新增的条文，如 2020-01-01",
+                                   value="", max_length=10, elem_id="practice-since")
+            with gr.Row():
                 types = gr.CheckboxGroup(list(QTYPES), value=list(QTYPES), label="题型", elem_id="practice-types")
             with gr.Row():
                 count = gr.Slider(1, 100, value=10, step=1, label="题量", elem_id="practice-count")
@@ -339,7 +343,7 @@ class PracticeTab:
         self.view = v = PracticeView(setup, run, clock, progress, question, choice, choices, blank, submit, skip,
                                      feedback, nxt, prev, fwd, hand_in, finish, result, state, timer)
         outs = v.outputs
-        start.click(self.start, [mode, laws, chapters, types, count, minutes], outs, api_name="practice_start")
+        start.click(self.start, [mode, laws, chapters, types, count, minutes, since], outs, api_name="practice_start")
         submit.click(self.answer, [state, choice, choices, blank], outs, api_name="practice_answer")
         skip.click(self.give_up, [state], outs, api_name="practice_skip")
         nxt.click(self.next_question, [state], outs, api_name="practice_next")

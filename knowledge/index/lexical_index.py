@@ -258,6 +258,10 @@ class LexicalIndex:
         """Status / is_current changes: nothing to re-index (filters read the store)."""
         return None
 
+    def documents_added(self, docs: list[Document]) -> None:
+        """New documents are indexed on next use (``ensure_current`` sees the store's version)."""
+        return None
+
     def stats(self) -> dict:
         snap = self.snapshot()
         return {"articles": snap.size, "documents": len(self._doc_sig), "vocabulary": len(snap.vocab),

@@ -2,8 +2,8 @@
 
 Pieces: law mentions (``LawMentionFinder``: titles, short titles, aliases, 《X》 held or not),
 article markers 第N条 / N条 with Chinese, Arabic or full-width numerals and 之N, 第N款 / 第N项
-suffixes, list (、 和 及 …) and range (至 到 - …) separators, back-references (本法, 该法) and
-the items of decisions (《X》九、).
+suffixes, list (、 和 及 …) and range (至 到 - …) separators, back-references (本法, 该法; an
+internal rule's 上位法 and its stated basis 根据《X》……制定本办法) and the items of decisions (《X》九、).
 
 ``CitationLinker`` gives each marker its law: the name before it, else the previous reference's
 law when a list or range goes on, else the law 本法 points back to, else (questions) a law-like
@@ -29,6 +29,10 @@ CLAUSE_RE = re.compile(rf"\s*第\s*[（(]?\s*{NUMERAL}\s*[)）]?\s*[款项目]")
 LIST_SEPARATORS = ("、", "，", ",", "和", "及", "与", "或", "或者", "以及")
 RANGE_SEPARATORS = ("至", "到", "-", "—", "～", "~")
 BACK_REFERENCE_RE = re.compile(r"(?:本法|该法|同法|此法|上述法律|这部法律?)\s*$")
+# an internal rule's 上位法 is the law it says it rests on (根据《X》……制定本办法), not the last one named
+SUPERIOR_LAW_RE = re.compile(r"上位法律?\s*$")
+_BASIS_SENTENCE_RE = re.compile(r"[^。；;\n]*制定本[^。；;\n]*")
+_BASIS_LEAD_RE = re.compile(r"根据|依据|依照|按照|遵照|贯彻")
 ITEM_RE = re.compile(r"([一二三四五六七八九十百]+)、")
 # what may stand between a law's name and its number: 《民法典》的第一条, 民法典中第一条
 _ADJACENT_GAP = re.compile(r"[\s《》〈〉\"“”'‘’]*(?:的|中的|里的|中|里)?\s*")
@@ -87,6 +91,8 @@ class LinkPolicy:
 # checked against the store, so only what is plainly a citation is taken for one
 QUESTION_POLICY = LinkPolicy(name_gap=12, bare_numbers=True, every_name=True, guess_unknown=True)
 ANSWER_POLICY = LinkPolicy(loose_quotes=True)
+# an internal rule cites formally, like an answer: 《X》第N条, X法第N条, 上位法第N条
+RULE_POLICY = LinkPolicy(loose_quotes=True)
 
 
 def article_markers(text: str) -> list[ArticleMarker]:
@@ -136,15 +142,16 @@ class CitationLinker:
         self.finder = finder
         self.policy = policy
 
-    def link(self, text: str, *, last_title: str | None = None,
-             default_law: str | None = None) -> list[CitedArticle]:
+    def link(self, text: str, *, last_title: str | None = None, default_law: str | None = None,
+             basis: str | None = None) -> list[CitedArticle]:
         """References in text order. ``last_title``: the law 本法 means before any is named here;
-        ``default_law``: the law of a 第N条 that names none and continues no list."""
+        ``default_law``: the law of a 第N条 that names none and continues no list; ``basis``:
+        the law 上位法 means (an internal rule's stated basis)."""
         mentions = self.finder.mentions(text, every_name=self.policy.every_name, loose=self.policy.loose_quotes)
         refs: list[CitedArticle] = []
         context = last_title
         for marker in article_markers(text):
-            law = self._law_of(text, marker, mentions, refs[-1] if refs else None, context, default_law)
+            law = self._law_of(text, marker, mentions, refs[-1] if refs else None, context, default_law, basis)
             if law is not None:
                 refs.append(CitedArticle(law.start, clause_end(text, marker.end), marker.number, marker.sub,
                                          law.name, law.title, law.separator))
@@ -153,7 +160,8 @@ class CitationLinker:
         return sorted(refs, key=lambda r: r.start)
 
     def _law_of(self, text: str, marker: ArticleMarker, mentions: list[LawMention],
-                prev: CitedArticle | None, context: str | None, default_law: str | None) -> _Law | None:
+                prev: CitedArticle | None, context: str | None, default_law: str | None,
+                basis: str | None = None) -> _Law | None:
         if not (marker.prefixed or self.policy.bare_numbers):
             return None
         named = self._name_before(text, mentions, marker.start, adjacent_only=not marker.prefixed)
@@ -161,7 +169,8 @@ class CitationLinker:
             return _Law(named.start, named.name, named.title)
         if not marker.prefixed:  # 一共七十九条 counts articles, it cites none
             return None
-        return (self._continued(text, prev, marker.start) or self._back_reference(text, marker.start, context)
+        return (self._continued(text, prev, marker.start) or _superior(text, marker.start, basis)
+                or self._back_reference(text, marker.start, context)
                 or self._guessed(text, marker.start)
                 or (_Law(marker.start, short_name(default_law), default_law) if default_law else None))
 
@@ -201,6 +210,24 @@ class CitationLinker:
         if len(name) < 3 or self.finder.is_name(name):
             return None
         return _Law(start - len(name), name, None)
+
+
+def _superior(text: str, start: int, basis: str | None) -> _Law | None:
+    m = SUPERIOR_LAW_RE.search(text, max(0, start - 6), start)
+    return _Law(m.start(), short_name(basis), basis) if m and basis else None
+
+
+def stated_basis(text: str, mentions: list[LawMention]) -> list[LawMention]:
+    """The held laws a rule says it rests on: those named after 根据/依据/依照/按照 in a
+    sentence that goes on to 制定本办法 (规定, 制度…), in order."""
+    out: list[LawMention] = []
+    for sentence in _BASIS_SENTENCE_RE.finditer(text or ""):
+        lead = _BASIS_LEAD_RE.search(sentence.group(0))
+        if lead is None:
+            continue
+        lo, hi = sentence.start() + lead.start(), sentence.end()
+        out += [m for m in mentions if m.title and lo <= m.start and m.end <= hi and m not in out]
+    return out
 
 
 def parse_article_label(label: str) -> tuple[int, int] | None:

@@ -132,3 +132,26 @@ def test_unreadable_labels():
         with pytest.raises(XuefaError):
             parse_article_ref(ref)
     assert parse_article_label("第十条之一") == (10, 1) and parse_article_label("十条") is None
+
+
+# ---- internal rules: the stated basis and 上位法 ----------------------------------------------
+def test_stated_basis_is_what_a_rule_says_it_rests_on(finder):
+    from knowledge.legal.citations import stated_basis
+
+    text = "第一条　为了规范用工，根据《中华人民共和国劳动合同法》和《劳动法》等法律，结合实际，制定本办法。"
+    basis = stated_basis(text, finder.mentions(text, loose=True))
+    assert [m.title for m in basis] == [P + "劳动合同法", P + "劳动法"]
+    # a law named in a sentence that does not found the rule is no basis
+    other = "员工应当学习《中华人民共和国民法典》。本办法自公布之日起施行。"
+    assert stated_basis(other, finder.mentions(other, loose=True)) == []
+
+
+def test_superior_law_means_the_basis_not_the_last_law_named(finder):
+    from knowledge.legal.citations import RULE_POLICY
+
+    text = "劳动报酬依照《民法典》第五百条确定，试用期按照上位法第十九条执行。"
+    basis = P + "劳动合同法"
+    assert found(finder, text, RULE_POLICY, basis=basis) == [("民法典", 500, 0), ("劳动合同法", 19, 0)]
+    assert found(finder, text, RULE_POLICY) == [("民法典", 500, 0)]  # no basis stated: 上位法 is no law
+    # 本法 in a rule with no law named before it: the basis, given as the law it points back to
+    assert found(finder, "依照本法第十条执行。", RULE_POLICY, last_title=basis, basis=basis) == [("劳动合同法", 10, 0)]

@@ -16,7 +16,7 @@ from sqlalchemy.dialects import sqlite
 from assistant.answer.conversations import ConversationStore
 from assistant.learning.learning_service import LearningService
 from assistant.learning.review import default_scheduler
-from knowledge.store import audit, departments, login_throttle, office_exams, sessions, study  # noqa: F401 - every table module
+from knowledge.store import audit, card_notes, departments, login_throttle, office_exams, sessions, study  # noqa: F401
 from knowledge.store.records import Base, Records
 from quiz_fixtures import UTC, Clock
 

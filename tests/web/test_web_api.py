@@ -92,6 +92,7 @@ def test_staff_is_refused_every_admin_endpoint(app, staff, tmp_path):
         "/admin_set_user_dept": (STAFF[0], "越权科"),
         "/admin_disable_user": (ADMIN[0],),
         "/admin_enable_user": (STAFF[0],),
+        "/admin_check_citations": (False,),
     }
     app.container.depts.set_department(STAFF2[0], "综合科", actor="test", create_missing=True)
     depts_before = [(d.name, d.members) for d in app.container.depts.list()]

@@ -189,7 +189,8 @@ TAB_SERVICES = {
     "PracticeTab": ["quiz", "learning", "library", "auth"],
     "ProgressTab": ["learning", "auth"],
     "LibraryTab": ["library", "search", "auth", "revisions"],
-    "AdminTab": ["library", "ingestion", "questions", "quiz", "auth", "depts", "exams", "dashboard", "study"],
+    "AdminTab": ["library", "ingestion", "questions", "quiz", "auth", "depts", "exams", "dashboard", "study",
+                 "citations"],
     "ExamsTab": ["exams", "library", "auth"],
     "StudyTab": ["study", "auth"],
 }

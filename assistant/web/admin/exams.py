@@ -59,25 +59,26 @@ class ExamsSection:
         return self.people.audience(who, dept_names, user_names)
 
     @staticmethod
-    def _blueprint(laws, chapters: str, doc_types: str, numbers: list, shuffle: bool) -> Blueprint:
+    def _blueprint(laws, chapters: str, doc_types: str, numbers: list, shuffle: bool, since: str = "") -> Blueprint:
         counts = {t: int(n or 0) for t, n in zip(QTYPES, numbers[0::2]) if int(n or 0) > 0}
         points = {t: float(p or 0) for t, p in zip(QTYPES, numbers[1::2])}
         if not counts:
             raise XuefaError("请至少为一种题型设置题数。")
         scope = QuizScope(laws=list(laws or []), chapters=_split(bounded(chapters, FIELD_CHARS, "章节")),
-                          doc_types=_split(bounded(doc_types, FIELD_CHARS, "文件类型")))
+                          doc_types=_split(bounded(doc_types, FIELD_CHARS, "文件类型")),
+                          changes_since=(since or "")[:10])
         return Blueprint(scope=scope, counts=counts, points={t: points[t] for t in counts}, shuffle_options=shuffle)
 
     @ui_errors
     def create_exam(self, title, laws, chapters, doc_types, minutes, pass_mark, opens, closes, attempts, retake,
                     per_person, shuffle, after_close, who, dept_names, user_names, n1, p1, n2, p2, n3, p3, n4, p4,
-                    request: gr.Request):
+                    since: str = "", request: gr.Request = None):
         # counts and points per type in QTYPES order: 单选, 多选, 判断, 填空
         numbers = [n1, p1, n2, p2, n3, p3, n4, p4]
         me = admin_user(self.auth, request)
         if not (title or "").strip():
             raise XuefaError("请填写考试名称。")
-        blueprint = self._blueprint(laws, chapters, doc_types, numbers, shuffle)
+        blueprint = self._blueprint(laws, chapters, doc_types, numbers, shuffle, since)
         spec = ExamSpec(title=title.strip(), blueprint=blueprint,
                         audience=self._audience(who, dept_names, user_names), opens_at=self._time(opens, "开始时间"),
                         closes_at=self._time(closes, "截止时间"), minutes=float(minutes or 60),
@@ -201,6 +202,8 @@ class ExamsSection:
         with gr.Row():
             chapters = gr.Textbox(label="章节（可选，逗号分隔）", elem_id="exam-chapters")
             doc_types = gr.Textbox(label="文件类型（可选，如 法律、内部制度）", elem_id="exam-doctypes")
+            since = gr.Textbox(value="", max_length=10, elem_id="exam-since",
+                               label="新修订（可选）：只考该日以来修改或新增的条文，如 2020-01-01")
         numbers = []
         with gr.Row(elem_classes=["xf-counts"]):
             for t in QTYPES:
@@ -225,7 +228,7 @@ class ExamsSection:
         create = gr.Button("创建考试", variant="primary", elem_id="exam-create")
         msg = gr.Markdown(elem_id="exam-create-msg")
         self._form = ([title, laws, chapters, doc_types, minutes, pass_mark, opens, closes, attempts, retake,
-                       per_person, shuffle, after_close, who, depts, users, *numbers], msg)
+                       per_person, shuffle, after_close, who, depts, users, *numbers, since], msg)
         self._create = create
         return [laws, depts, users], create
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from assistant.web.admin.citations import CitationsSection
 from assistant.web.admin.dashboard import DashboardSection
 from assistant.web.admin.departments import DepartmentsSection
 from assistant.web.admin.documents import DocumentsSection
@@ -23,13 +24,14 @@ class AdminTab:
     """Settings values: ``uploads_dir`` keeps uploaded files, ``embed_in_background`` lets an
     import start the background embedding, ``llm_model`` is None when no LLM is configured."""
 
-    def __init__(self, library, ingestion, questions, quiz, auth, depts, exams, dashboard, study, *, uploads_dir: Path,
-                 embed_in_background: bool, llm_model: str | None, tz):
+    def __init__(self, library, ingestion, questions, quiz, auth, depts, exams, dashboard, study, citations, *,
+                 uploads_dir: Path, embed_in_background: bool, llm_model: str | None, tz):
         self.auth = auth
         self.status = IndexStatusSection(library, auth, llm_model=llm_model,
                                          embed_in_background=embed_in_background)
         self.uploads = UploadSection(ingestion, auth, self.status, uploads_dir=uploads_dir)
         self.documents = DocumentsSection(library, ingestion, auth)
+        self.citations = CitationsSection(citations, auth)
         self.statutes = StatutesSection(ingestion, auth, self.status)
         self.question_bank = QuestionBankSection(questions, auth)
         self.paper = ExamPaperSection(quiz, library, auth)
@@ -45,6 +47,7 @@ class AdminTab:
         status = self.status.build(timer)
         self.uploads.build()
         docs = self.documents.build()
+        self.citations.build()
         self.statutes.build()
         self.question_bank.build()
         laws = self.paper.build()
