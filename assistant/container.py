@@ -83,7 +83,7 @@ class Container:
 
     @component
     def store(self) -> ArticleStore:
-        return ArticleStore(self.settings.store_path)
+        return ArticleStore(self.settings.store_url or self.settings.store_path)
 
     @component
     def embedder(self):
@@ -99,7 +99,18 @@ class Container:
     def vector_index(self):
         from knowledge.index.vector_index import VectorIndex
 
-        return VectorIndex(self.settings.chroma_dir, self.embedder)
+        return VectorIndex(self.settings.chroma_dir, self.embedder, server=self.chroma_server)
+
+    @property
+    def chroma_server(self):
+        """The Chroma server the settings name, or None for the embedded index under home."""
+        s = self.settings
+        if not s.chroma_server:
+            return None
+        from knowledge.index.vector_index import ChromaServer
+
+        return ChromaServer(host=s.chroma_host, port=s.chroma_port, ssl=s.chroma_ssl, token=s.chroma_token,
+                            auth_header=s.chroma_auth_header, tenant=s.chroma_tenant, database=s.chroma_database)
 
     @component
     def dense_indexer(self):

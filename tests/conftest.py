@@ -7,7 +7,8 @@ import socket
 import pytest
 
 # fixture modules shared by several test folders
-pytest_plugins = ["answer_fixtures", "quiz_fixtures", "exam_fixtures", "records_fixtures", "study_fixtures"]
+pytest_plugins = ["answer_fixtures", "quiz_fixtures", "exam_fixtures", "records_fixtures", "study_fixtures",
+                  "deploy_fixtures"]
 
 _ATTEMPTS: list[str] = []
 
