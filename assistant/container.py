@@ -330,6 +330,19 @@ class Container:
                                               goal_minutes=s.study_goal_minutes),
                             mastery_days=s.study_mastery_days, heartbeat_seconds=s.study_heartbeat_seconds)
 
+    # ---- operations -------------------------------------------------------------------------
+    @component
+    def backups(self):
+        """BackupService: `xuefa backup` / `xuefa restore` of this deployment's data."""
+        from assistant.operations.backup import BackupService, Database
+
+        s = self.settings
+        return BackupService(
+            [Database("store", self.store.engine, "documents"), Database("records", self.records.engine, "users")],
+            cache_path=s.embedding_cache_path, chroma_dir=None if s.chroma_server else s.chroma_dir,
+            embedder_id=self.embedder.embedder_id, close_vectors=self.vector_index.close,
+            after_restore=self.library.reconcile_vectors)
+
     # ---- the edges ------------------------------------------------------------------------
     @component
     def services(self) -> Services:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import click
 
-from assistant.cli import ask, depts, exam, index, laws, questions, quiz, search, serve, users
+from assistant.cli import ask, backup, depts, exam, index, laws, questions, quiz, search, serve, users, worker
 
 
 @click.group()
@@ -17,7 +17,7 @@ def main():
 
 for command in (laws.import_statutes, laws.ingest, laws.laws, index.index, search.search, search.eval_group,
                 ask.ask, ask.chat, quiz.quiz, exam.exam, questions.questions, serve.serve, users.users,
-                depts.depts):
+                depts.depts, worker.worker, backup.backup, backup.restore):
     main.add_command(command)
 
 if __name__ == "__main__":

@@ -349,6 +349,12 @@ class ArticleStore:
         docs = {d.id: d for d in self.list_documents()}
         return [(_article(r), docs[r["doc_id"]]) for r in rows if r["doc_id"] in docs]
 
+    def embedded_ids(self, embedder_id: str) -> set[int]:
+        """Article ids the ledger says are in the vector index for ``embedder_id``."""
+        with self.engine.connect() as conn:
+            return {r[0] for r in conn.execute(select(embedded.c.article_id).where(
+                embedded.c.embedder_id == embedder_id))}
+
     def count_embedded(self, embedder_id: str) -> int:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(embedded).where(
