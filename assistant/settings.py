@@ -55,7 +55,7 @@ class Settings(BaseSettings):
 
     # the embedding worker (`xuefa worker`): how long a claimed batch stays claimed, how
     # often an idle worker looks for new articles
-    worker_lease_seconds: float = Field(default=300, gt=0, le=86400)
+    worker_lease_seconds: float = Field(default=60, gt=0, le=86400)
     worker_poll_seconds: float = Field(default=5, gt=0, le=3600)
 
     # optional OpenAI-compatible chat endpoint (Ollama, vLLM, Xinference, DeepSeek, Qwen...)

@@ -43,6 +43,7 @@ class Deployment:
         env = {k: v for k, v in os.environ.items() if not k.startswith("XUEFA_")}
         env.update({
             "PYTHONPATH": str(ROOT), "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1",
+            "PYTHONUNBUFFERED": "1",
             "XUEFA_HOME": str(home), "XUEFA_EMBEDDER": self.embedder, "XUEFA_STORE_URL": self.database_url,
             "XUEFA_DATABASE_URL": self.database_url, "XUEFA_CHROMA_HOST": chroma.hostname or "127.0.0.1",
             "XUEFA_CHROMA_PORT": str(chroma.port or 8000), "XUEFA_CHROMA_DATABASE": self.chroma_database,

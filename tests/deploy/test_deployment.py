@@ -13,9 +13,11 @@ import signal
 import time
 
 import pytest
+from gradio_client import handle_file
+from sqlalchemy import create_engine, func, select
+
 from deploy_fixtures import CHROMA_URL, PG_URL, drop_store_tables
 from deploy_harness import ADMIN, STAFF, Deployment, client
-from gradio_client import handle_file
 from records_fixtures import _drop_all
 from web_harness import RULES_DOCX_LINES, write_docx
 
@@ -109,18 +111,29 @@ def _index_contents(dep: Deployment, home):
     return articles, expected, got, ledger, lexical
 
 
+def _embedded(engine) -> int:
+    from knowledge.store.article_store import embedded
+
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(embedded)).scalar_one()
+
+
 def test_worker_killed_at_random_points_leaves_every_article_once(deployment, tmp_path):
     dep = deployment
     home = tmp_path / "setup"
     dep.prepare(home, ["网络安全法", "保守国家秘密法", "公务员法"])
+    total = _status(dep, home)["articles"]
     rng = random.Random(14)
     slow = {"XUEFA_EMBED_BATCH_SIZE": "2"}
-    for _ in range(3):  # SIGKILL mid-embedding, three times
+    engine = create_engine(PG_URL)
+    for point in sorted(rng.sample(range(5, total - 20), 3)):  # SIGKILL mid-embedding, three times
         worker = dep.start_worker(tmp_path / "worker", **slow)
-        time.sleep(rng.uniform(2.5, 5.0))
+        _wait(lambda: _embedded(engine) >= point or worker.poll() is not None, 120, f"{point} articles embedded")
+        time.sleep(rng.uniform(0, 0.3))
         assert worker.poll() is None, "the worker ended before it could be killed"
         worker.send_signal(signal.SIGKILL)
         worker.wait(10)
+    engine.dispose()
     mid = _status(dep, home)
     assert 0 < mid["embedded"] < mid["articles"], mid
 
