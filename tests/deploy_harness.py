@@ -48,7 +48,7 @@ class Deployment:
             "XUEFA_DATABASE_URL": self.database_url, "XUEFA_CHROMA_HOST": chroma.hostname or "127.0.0.1",
             "XUEFA_CHROMA_PORT": str(chroma.port or 8000), "XUEFA_CHROMA_DATABASE": self.chroma_database,
             "XUEFA_EMBED_IN_BACKGROUND": "false", "XUEFA_ADMIN_PASSWORD": ADMIN[1],
-            "XUEFA_WORKER_POLL_SECONDS": "0.5", "XUEFA_WORKER_LEASE_SECONDS": "3",
+            "XUEFA_WORKER_POLL_SECONDS": "0.5", "XUEFA_WORKER_LEASE_SECONDS": "8",
         })
         env.update(extra)
         return env
@@ -122,4 +122,4 @@ class Deployment:
 def client(url: str, auth=STAFF):
     from gradio_client import Client
 
-    return Client(url, auth=auth, verbose=False)
+    return Client(url, auth=auth, verbose=False, httpx_kwargs={"timeout": 120})
