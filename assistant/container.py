@@ -91,7 +91,7 @@ class Container:
 
     @component
     def store(self) -> ArticleStore:
-        return ArticleStore(self.settings.store_path)
+        return ArticleStore(self.settings.store_url or self.settings.store_path)
 
     @component
     def embedder(self):
@@ -107,7 +107,18 @@ class Container:
     def vector_index(self):
         from knowledge.index.vector_index import VectorIndex
 
-        return VectorIndex(private_dir(self.settings.chroma_dir), self.embedder)
+        return VectorIndex(private_dir(self.settings.chroma_dir), self.embedder, server=self.chroma_server)
+
+    @property
+    def chroma_server(self):
+        """The Chroma server the settings name, or None for the embedded index under home."""
+        s = self.settings
+        if not s.chroma_server:
+            return None
+        from knowledge.index.vector_index import ChromaServer
+
+        return ChromaServer(host=s.chroma_host, port=s.chroma_port, ssl=s.chroma_ssl, token=s.chroma_token,
+                            auth_header=s.chroma_auth_header, tenant=s.chroma_tenant, database=s.chroma_database)
 
     @component
     def dense_indexer(self):
@@ -368,6 +379,19 @@ class Container:
         from assistant.office.dashboard_service import OfficeDashboard
 
         return OfficeDashboard(self.study, self.exams, members=self.departments, tz=self.settings.tz)
+
+    # ---- operations -------------------------------------------------------------------------
+    @component
+    def backups(self):
+        """BackupService: `xuefa backup` / `xuefa restore` of this deployment's data."""
+        from assistant.operations.backup import BackupService, Database
+
+        s = self.settings
+        return BackupService(
+            [Database("store", self.store.engine, "documents"), Database("records", self.records.engine, "users")],
+            cache_path=s.embedding_cache_path, chroma_dir=None if s.chroma_server else s.chroma_dir,
+            embedder_id=self.embedder.embedder_id, close_vectors=self.vector_index.close,
+            after_restore=self.library.reconcile_vectors)
 
     # ---- the edges ------------------------------------------------------------------------
     @component

@@ -47,6 +47,23 @@ class Settings(BaseSettings):
 
     # records (users, attempts, exams): SQLite under home unless a URL is given
     database_url: str | None = None
+    # the article store and question bank: SQLite under home (knowledge.db) unless a URL is
+    # given; several app instances share one PostgreSQL database
+    store_url: str | None = None
+
+    # vector index: embedded Chroma under home unless a Chroma server host is given
+    chroma_host: str | None = Field(default=None, description="Chroma 服务器地址；不设置则用 home 下的嵌入式 Chroma")
+    chroma_port: int = Field(default=8000, ge=1, le=65535)
+    chroma_ssl: bool = False
+    chroma_token: str | None = None  # sent in chroma_auth_header (a proxy in front of Chroma checks it)
+    chroma_auth_header: str = "Authorization"
+    chroma_tenant: str = "default_tenant"
+    chroma_database: str = "default_database"
+
+    # the embedding worker (`xuefa worker`): how long a claimed batch stays claimed, how
+    # often an idle worker looks for new articles
+    worker_lease_seconds: float = Field(default=60, gt=0, le=86400)
+    worker_poll_seconds: float = Field(default=5, gt=0, le=3600)
 
     # optional OpenAI-compatible chat endpoint (Ollama, vLLM, Xinference, DeepSeek, Qwen...)
     llm_base_url: str | None = None
@@ -109,6 +126,15 @@ class Settings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.home / "chroma"
+
+    @property
+    def knowledge_url(self) -> str:
+        """Where the article store and question bank live (SQLAlchemy URL)."""
+        return self.store_url or f"sqlite:///{self.store_path}"
+
+    @property
+    def chroma_server(self) -> bool:
+        return bool(self.chroma_host)
 
     @property
     def embedding_cache_path(self) -> Path:

@@ -8,7 +8,7 @@ import pytest
 
 # fixture modules shared by several test folders
 pytest_plugins = ["answer_fixtures", "quiz_fixtures", "exam_fixtures", "records_fixtures", "study_fixtures",
-                  "office_fixtures"]
+                  "office_fixtures", "deploy_fixtures"]
 
 _ATTEMPTS: list[str] = []
 

@@ -8,7 +8,23 @@ import os
 
 import click
 
-from assistant.cli import ask, citations, depts, exam, index, laws, plan, questions, quiz, report, search, serve, users
+from assistant.cli import (
+    ask,
+    backup,
+    citations,
+    depts,
+    exam,
+    index,
+    laws,
+    plan,
+    questions,
+    quiz,
+    report,
+    search,
+    serve,
+    users,
+    worker,
+)
 
 
 @click.group()
@@ -21,7 +37,7 @@ def main():
 
 for command in (laws.import_statutes, laws.ingest, laws.laws, index.index, search.search, search.eval_group,
                 ask.ask, ask.chat, quiz.quiz, exam.exam, questions.questions, serve.serve, users.users,
-                depts.depts, report.dashboard, report.report, plan.plan):
+                depts.depts, report.dashboard, report.report, plan.plan, worker.worker, backup.backup, backup.restore):
     main.add_command(command)
 laws.laws.add_command(citations.check_citations)
 

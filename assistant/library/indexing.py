@@ -118,12 +118,17 @@ class DenseIndexer:
             self.index.update_document_metadata(doc.id, status=doc.status, is_current=doc.is_current)
 
     def reconcile(self) -> int:
-        """Drop vectors whose articles left the store (e.g. a crash between the two deletes)."""
+        """Drop vectors whose articles left the store (e.g. a crash between the two deletes),
+        and mark pending again the articles the ledger names but the index lacks (a restored
+        home, a new Chroma server)."""
         held = self.index.article_ids()
         live = {a.id for a in self.store.get_articles(sorted(held))}
         orphans = held - live
         if orphans:
             self.index.delete_articles(sorted(orphans))
+        missing = self.store.embedded_ids(self.embedder_id) - held
+        if missing:
+            self.store.clear_embedded(self.embedder_id, sorted(missing))
         return len(orphans)
 
 
@@ -158,3 +163,89 @@ class BackgroundEmbedding:
     @property
     def running(self) -> bool:
         return bool(self._thread and self._thread.is_alive())
+
+
+@dataclass
+class WorkerReport:
+    """What an embedding worker did: articles embedded, rounds waiting for another holder."""
+
+    embedded: int = 0
+    chunks: int = 0
+    rounds: int = 0
+    waited: int = 0
+    lost_lease: int = 0
+
+
+class _Halt:
+    """Stops a run when the caller stops the worker or the lease was lost."""
+
+    def __init__(self, stop: threading.Event):
+        self.stop, self.lost = stop, False
+
+    def is_set(self) -> bool:
+        return self.lost or self.stop.is_set()
+
+
+class EmbeddingWorker:
+    """The one embedding process of a deployment (`xuefa worker`).
+
+    App instances leave embedding to it (``XUEFA_EMBED_IN_BACKGROUND=false``). A lease in the
+    store's database (one holder per embedder, renewed after every batch) means a second
+    worker only stands by: it takes over when the first stops or, after a kill -9, when its
+    lease runs out. Progress is the store's ledger and Chroma writes are upserts by chunk id,
+    so a killed worker leaves nothing half-done that a successor would duplicate.
+    """
+
+    def __init__(self, indexer: DenseIndexer, *, holder: str, lease_seconds: float = 60,
+                 poll_seconds: float = 5, round_batches: int = 20):
+        self.indexer = indexer
+        self.holder = holder
+        self.lease_seconds = lease_seconds
+        self.poll_seconds = poll_seconds
+        self.round_size = indexer.batch_size * max(1, round_batches)  # then look for newer documents
+
+    @property
+    def _store(self) -> ArticleStore:
+        return self.indexer.store
+
+    def run(self, stop: threading.Event, *, once: bool = False,
+            on_batch: Callable[[EmbedProgress], None] | None = None) -> WorkerReport:
+        """Embed until ``stop`` is set (``once``: until nothing is pending)."""
+        report = WorkerReport()
+        reconciled = False
+        try:
+            while not stop.is_set():
+                if not self._renew():
+                    report.waited += 1
+                    stop.wait(self.poll_seconds)
+                    continue
+                if not reconciled:
+                    self.indexer.reconcile()
+                    reconciled = True
+                done = self._round(stop, report, on_batch)
+                if done == 0:
+                    if once:
+                        break
+                    stop.wait(self.poll_seconds)
+        finally:
+            self._store.release_lease(self.indexer.embedder_id, self.holder)
+        return report
+
+    def _round(self, stop: threading.Event, report: WorkerReport, on_batch) -> int:
+        halt = _Halt(stop)
+
+        def after_batch(progress: EmbedProgress) -> None:
+            if not self._renew():
+                halt.lost = True  # another worker holds it now: stop before the next batch
+            if on_batch:
+                on_batch(progress)
+
+        progress = self.indexer.run(limit=self.round_size, on_batch=after_batch, stop=halt)
+        report.rounds += 1
+        report.embedded += progress.done
+        report.chunks += progress.chunks
+        report.lost_lease += int(halt.lost)
+        return progress.done
+
+    def _renew(self) -> bool:
+        return self._store.acquire_lease(self.indexer.embedder_id, self.holder, self.lease_seconds)

@@ -12,7 +12,9 @@ from knowledge.legal.law_names import LawNameResolver
 from knowledge.store.article_store import ArticleStore
 
 if TYPE_CHECKING:
-    from assistant.library.indexing import BackgroundEmbedding, DenseIndexer, EmbedProgress
+    import threading
+
+    from assistant.library.indexing import BackgroundEmbedding, DenseIndexer, EmbedProgress, WorkerReport
     from knowledge.index.lexical_index import LexicalIndex
     from knowledge.index.vector_index import VectorIndex
 
@@ -123,6 +125,7 @@ class LibraryService:
             "embedded": self.store.count_embedded(embedder_id),
             "pending": idx.dense.pending_count(),
             "vector_chunks": idx.vectors.count(),
+            "worker": self.store.lease_holder(embedder_id),
             "embedding_running": progress.running,
             "embedding_rate": round(progress.rate, 1),
             "embedding_error": progress.error,
@@ -144,6 +147,21 @@ class LibraryService:
               on_batch: Callable[[EmbedProgress], None] | None = None) -> EmbedProgress:
         """Embed up to ``limit`` pending articles now (resumable: a killed run just continues)."""
         return self._index().dense.run(limit=limit, on_batch=on_batch)
+
+    def run_worker(self, stop: threading.Event, *, holder: str, lease_seconds: float = 60,
+                   poll_seconds: float = 5, once: bool = False,
+                   on_batch: Callable[[EmbedProgress], None] | None = None) -> WorkerReport:
+        """Be the deployment's embedding worker until ``stop`` (``once``: until nothing is
+        pending). Only one worker holds the lease at a time; others wait for it."""
+        from assistant.library.indexing import EmbeddingWorker
+
+        worker = EmbeddingWorker(self._index().dense, holder=holder, lease_seconds=lease_seconds,
+                                 poll_seconds=poll_seconds)
+        return worker.run(stop, once=once, on_batch=on_batch)
+
+    def embedding_worker(self) -> str | None:
+        """The worker holding the embedding lease now, if any."""
+        return self.store.lease_holder(self.embedder_id)
 
     def reconcile_vectors(self) -> int:
         """Drop vectors whose articles left the store; returns how many."""

@@ -1,4 +1,5 @@
-"""Dense index of article chunks in a local, persistent Chroma collection.
+"""Dense index of article chunks in a Chroma collection: embedded (a local, persistent
+directory) or on a Chroma server that several app instances share.
 
 One collection per embedder (``articles-<embedder_id>``): switching models never mixes
 vectors of different spaces, and switching back finds the old index intact. Chunk ids are
@@ -100,6 +101,36 @@ def normalize_where(where: dict[str, Any] | None) -> dict[str, Any] | None:
     return {"$and": [{k: v} for k, v in where.items()]}
 
 
+@dataclass(frozen=True)
+class ChromaServer:
+    """Where a Chroma server listens. Chroma's own server has no authentication; ``token``
+    is sent in ``auth_header`` (``Authorization: Bearer …``) for a proxy in front of it."""
+
+    host: str
+    port: int = 8000
+    ssl: bool = False
+    token: str | None = None
+    auth_header: str = "Authorization"
+    tenant: str = "default_tenant"
+    database: str = "default_database"
+
+    @property
+    def address(self) -> str:
+        return f"{'https' if self.ssl else 'http'}://{self.host}:{self.port}"
+
+    def headers(self) -> dict[str, str]:
+        if not self.token:
+            return {}
+        value = f"Bearer {self.token}" if self.auth_header.lower() == "authorization" else self.token
+        return {self.auth_header: value}
+
+    def client(self, settings):
+        import chromadb
+
+        return chromadb.HttpClient(host=self.host, port=self.port, ssl=self.ssl, headers=self.headers(),
+                                   settings=settings, tenant=self.tenant, database=self.database)
+
+
 class VectorIndex:
     """Article chunks of one embedder in a persistent Chroma collection.
 
@@ -109,14 +140,17 @@ class VectorIndex:
     speak in article ids.
 
     Args:
-        persist_dir: Chroma's directory (created if missing).
+        persist_dir: Chroma's directory (created if missing), when embedded.
         embedder: embeds passages (``add_chunks`` without vectors) and queries.
         overfetch: chunks fetched per wanted article in ``search`` before collapsing
             the chunks of one article to its best.
+        server: a Chroma server to use instead of ``persist_dir`` (shared by app instances).
     """
 
-    def __init__(self, persist_dir: Path | str, embedder: XuefaEmbedder, *, overfetch: int = 3):
+    def __init__(self, persist_dir: Path | str, embedder: XuefaEmbedder, *, overfetch: int = 3,
+                 server: ChromaServer | None = None):
         self.persist_dir = Path(persist_dir)
+        self.server = server
         self.embedder = embedder
         self.collection_name = f"{COLLECTION_PREFIX}{embedder.embedder_id}"
         self.overfetch = max(1, int(overfetch))
@@ -133,11 +167,12 @@ class VectorIndex:
                     from chromadb.config import Settings
                     from langchain_chroma import Chroma
 
-                    self.persist_dir.mkdir(parents=True, exist_ok=True)
-                    client = chromadb.PersistentClient(
-                        path=str(self.persist_dir),
-                        settings=Settings(anonymized_telemetry=False),
-                    )
+                    settings = Settings(anonymized_telemetry=False)
+                    if self.server is not None:
+                        client = self.server.client(settings)
+                    else:
+                        self.persist_dir.mkdir(parents=True, exist_ok=True)
+                        client = chromadb.PersistentClient(path=str(self.persist_dir), settings=settings)
                     self._store = Chroma(
                         client=client,
                         collection_name=self.collection_name,
@@ -162,7 +197,7 @@ class VectorIndex:
         """Release Chroma's files; the index reopens transparently on next use."""
         with self._lock:
             client, self._client, self._store = self._client, None, None
-        if client is not None:
+        if client is not None and hasattr(client, "close"):
             client.close()
 
     def __enter__(self) -> "VectorIndex":
@@ -340,6 +375,10 @@ class VectorIndex:
             return 1000
 
 
+_OPERATIONS = {"open": "连接", "add": "写入", "delete": "删除", "update": "更新", "reset": "重置",
+               "search": "检索", "count": "统计", "list": "读取"}
+
+
 @contextmanager
 def _backend(operation: str) -> Iterator[None]:
     """Report Chroma failures as BackendError (one-line user message), keeping the cause."""
@@ -348,4 +387,15 @@ def _backend(operation: str) -> Iterator[None]:
     except XuefaError:
         raise
     except Exception as exc:
-        raise BackendError(f"vector index ({operation}): {type(exc).__name__}: {exc}") from exc
+        what = _OPERATIONS.get(operation, operation)
+        if _unreachable(exc):
+            raise BackendError(f"向量索引服务（Chroma）暂时无法连接（{what}）：请稍后再试，"
+                               "或请管理员检查 Chroma 服务是否在运行。") from exc
+        raise BackendError(f"向量索引{what}失败：{type(exc).__name__}: {exc}") from exc
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """A connection-level failure (server stopped, restarting, unreachable)?"""
+    text = f"{type(exc).__name__} {exc}".lower()
+    return any(w in text for w in ("connect", "refused", "unreachable", "timeout", "timed out",
+                                   "disconnected", "reset by peer", "could not"))

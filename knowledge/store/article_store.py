@@ -1,4 +1,4 @@
-"""The article store: documents and articles in SQLite (SQLAlchemy Core).
+"""The article store: documents and articles in SQLite or PostgreSQL (SQLAlchemy Core).
 
 It is the source of truth; the vector and lexical indexes are derived from it and can be
 rebuilt. A document is written with all its articles in one transaction, so the store never
@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Callable, Iterable, Iterator
 from sqlalchemy import (
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -26,6 +28,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    cast,
     create_engine,
     delete,
     event,
@@ -34,7 +37,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 
 from knowledge.errors import NotFoundError
 from knowledge.legal.documents import Article, Document, NewDocument
@@ -96,6 +99,15 @@ meta = Table(
     Column("value", Text),
 )
 
+# Who may embed for an embedder right now (`xuefa worker`): one holder, until expires_at
+# (epoch seconds) unless renewed. A killed worker's lease simply runs out.
+embed_leases = Table(
+    "embed_leases", metadata,
+    Column("embedder_id", String(120), primary_key=True),
+    Column("holder", String(120), nullable=False),
+    Column("expires_at", Float, nullable=False),
+)
+
 
 def _now() -> str:
     return dt.datetime.now().isoformat(timespec="seconds")
@@ -111,23 +123,46 @@ class AddResult:
     added: bool
 
 
+_WRITE_LOCK = 0x78756566  # "xuef": the advisory lock key of store writes on PostgreSQL
+
+
 def normalize_title(title: str) -> str:
     return "".join(title.split()).strip("《》")
 
 
-class ArticleStore:
-    """CRUD over documents and articles; exact lookup by (document, article number)."""
+def build_store_engine(location: Path | str) -> tuple[Engine, Path | None]:
+    """An engine for a SQLite file path or a SQLAlchemy URL (``postgresql+psycopg://…``);
+    the file path too when it is SQLite (backups copy it)."""
+    text = str(location)
+    url = make_url(text) if "://" in text else make_url(f"sqlite:///{Path(text)}")
+    if url.get_backend_name() != "sqlite":
+        # several app instances share the server; a restarted server costs one failed ping
+        return create_engine(url, pool_pre_ping=True), None
+    path = Path(url.database or "knowledge.db")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    private_sqlite(path)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine, path
 
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        private_sqlite(self.path)
-        self.engine: Engine = create_engine(
-            f"sqlite:///{self.path}", connect_args={"check_same_thread": False, "timeout": 60}
-        )
-        event.listen(self.engine, "connect", _sqlite_pragmas)
+
+class ArticleStore:
+    """CRUD over documents and articles; exact lookup by (document, article number).
+
+    ``location`` is a SQLite file path (the default home's ``knowledge.db``) or a database
+    URL: app instances of one organisation share a PostgreSQL database.
+    """
+
+    def __init__(self, location: Path | str):
+        self.engine, self.path = build_store_engine(location)
         metadata.create_all(self.engine)
+        with self.engine.begin() as conn:  # the version row exists, so bumps are one UPDATE
+            conn.execute(insert_ignoring_conflicts(conn, meta).values(key="version", value="0"))
         self._lock = threading.RLock()  # one writer at a time within the process
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
 
     # ---- writing -------------------------------------------------------------
     def add_document(self, doc: NewDocument, doc_id: str | None = None) -> tuple[Document, list[str]]:
@@ -171,6 +206,8 @@ class ArticleStore:
         with self._lock, self.engine.begin() as conn:
             if conn.dialect.name == "sqlite":
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
+            elif conn.dialect.name == "postgresql":  # app instances share the server: one writer at a time
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITE_LOCK})")
             yield conn
 
     @staticmethod
@@ -376,19 +413,50 @@ class ArticleStore:
         docs = {d.id: d for d in self.list_documents()}
         return [(_article(r), docs[r["doc_id"]]) for r in rows if r["doc_id"] in docs]
 
+    def embedded_ids(self, embedder_id: str) -> set[int]:
+        """Article ids the ledger says are in the vector index for ``embedder_id``."""
+        with self.engine.connect() as conn:
+            return {r[0] for r in conn.execute(select(embedded.c.article_id).where(
+                embedded.c.embedder_id == embedder_id))}
+
     def count_embedded(self, embedder_id: str) -> int:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(embedded).where(
                 embedded.c.embedder_id == embedder_id)).scalar_one()
 
+    # ---- the embedding worker's lease -----------------------------------------
+    def acquire_lease(self, embedder_id: str, holder: str, seconds: float) -> bool:
+        """Take (or renew) the right to embed for ``embedder_id`` for ``seconds``; False while
+        another holder's lease runs. One UPDATE or INSERT: atomic on SQLite and PostgreSQL."""
+        now = time.time()
+        with self.engine.begin() as conn:
+            took = conn.execute(update(embed_leases).where(
+                embed_leases.c.embedder_id == embedder_id,
+                (embed_leases.c.holder == holder) | (embed_leases.c.expires_at < now),
+            ).values(holder=holder, expires_at=now + seconds)).rowcount
+            if not took:
+                took = conn.execute(insert_ignoring_conflicts(conn, embed_leases).values(
+                    embedder_id=embedder_id, holder=holder, expires_at=now + seconds,
+                ).returning(embed_leases.c.holder)).first() is not None
+        return bool(took)
+
+    def release_lease(self, embedder_id: str, holder: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(embed_leases).where(embed_leases.c.embedder_id == embedder_id,
+                                                    embed_leases.c.holder == holder))
+
+    def lease_holder(self, embedder_id: str) -> str | None:
+        """Who holds an unexpired lease for ``embedder_id`` (None: nobody)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(embed_leases.c.holder, embed_leases.c.expires_at).where(
+                embed_leases.c.embedder_id == embedder_id)).first()
+        return row[0] if row and row[1] >= time.time() else None
+
     # ---- internals -----------------------------------------------------------
     def _bump(self, conn) -> None:
-        row = conn.execute(select(meta.c.value).where(meta.c.key == "version")).first()
-        value = str(int(row[0]) + 1 if row else 1)
-        if row:
-            conn.execute(update(meta).where(meta.c.key == "version").values(value=value))
-        else:
-            conn.execute(insert(meta).values(key="version", value=value))
+        # one UPDATE: concurrent writers on other instances never lose a bump
+        conn.execute(update(meta).where(meta.c.key == "version").values(
+            value=cast(cast(meta.c.value, Integer) + 1, Text)))
 
     def close(self) -> None:
         self.engine.dispose()

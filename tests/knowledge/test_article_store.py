@@ -1,4 +1,5 @@
-"""The article store: atomic documents, supersession, exact lookup, the embedding ledger."""
+"""The article store: atomic documents, supersession, exact lookup, the embedding ledger and the
+worker's lease — on SQLite and on PostgreSQL (tests/deploy_fixtures.py)."""
 import pytest
 from sqlalchemy.exc import IntegrityError
 
@@ -15,8 +16,8 @@ def _doc(title="测试管理办法", texts=("第一款内容。", "第二款内�
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = ArticleStore(tmp_path / "k.db")
+def store(store_location):
+    s = ArticleStore(store_location)
     yield s
     s.close()
 
@@ -77,6 +78,45 @@ def test_version_counter_moves_on_every_change(store):
     assert v0 < v1 < v2
     with pytest.raises(NotFoundError):
         store.get_document("nope")
+
+
+def test_version_bumps_are_never_lost_across_connections(store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    other = ArticleStore(store.path or str(store.engine.url.render_as_string(hide_password=False)))
+    v0 = store.version()
+    docs = [store.add_document(_doc(title=f"办法{i}", content_hash=f"h{i}"))[0] for i in range(4)]
+    with ThreadPoolExecutor(4) as pool:  # two stores ≈ two app instances on one database
+        list(pool.map(lambda d: (store if d.title[-1] in "02" else other).set_status(d.id, "已废止"), docs))
+    assert store.version() == other.version() == v0 + 8
+    other.close()
+
+
+def test_existing_home_keeps_working(tmp_path):
+    path = tmp_path / "old.db"
+    first = ArticleStore(path)
+    doc, _ = first.add_document(_doc())
+    version = first.version()
+    first.close()
+    again = ArticleStore(str(path))  # a plain path string, as older homes are opened
+    assert again.path == path and again.is_sqlite
+    assert again.version() == version and again.get_document(doc.id).title == doc.title
+    again.close()
+
+
+def test_worker_lease_has_one_holder_until_it_expires(store):
+    assert store.acquire_lease("emb", "worker-a", 60)
+    assert not store.acquire_lease("emb", "worker-b", 60)  # held by a
+    assert store.acquire_lease("emb", "worker-a", 60)  # renewal
+    assert store.lease_holder("emb") == "worker-a"
+    assert store.acquire_lease("other-embedder", "worker-b", 60)  # per embedder
+    store.release_lease("emb", "worker-b")  # not b's: no effect
+    assert store.lease_holder("emb") == "worker-a"
+    assert store.acquire_lease("emb", "worker-a", -1)  # let it run out (as after kill -9)
+    assert store.lease_holder("emb") is None
+    assert store.acquire_lease("emb", "worker-b", 60)
+    store.release_lease("emb", "worker-b")
+    assert store.lease_holder("emb") is None
 
 
 def test_status_on_marks_future_effective_dates():

