@@ -27,6 +27,9 @@ DEFAULT_SETS = {
     "dev_consult": ROOT.parent / "shared" / "eval" / "dev_consult.jsonl",
     "explicit": ROOT / "benchmarks" / "data" / "explicit_refs.jsonl",
     "scenario": ROOT / "benchmarks" / "data" / "scenario_gold.jsonl",
+    "exam": ROOT / "benchmarks" / "data" / "exam_gold.jsonl",
+    "consult": ROOT / "benchmarks" / "data" / "consult_gold.jsonl",
+    "topic": ROOT / "benchmarks" / "data" / "topic_gold.jsonl",
 }
 
 
