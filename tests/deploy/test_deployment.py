@@ -76,8 +76,6 @@ def test_a_document_ingested_on_one_instance_is_found_on_the_other(deployment, t
     assert "公文流转管理办法" in json.dumps(answer, ensure_ascii=False)
 
 
-@pytest.mark.xfail(strict=True, reason="login sessions are still gradio's in-memory tokens on this branch; "
-                                       "the database-backed sessions land from the secauth branch")
 def test_a_login_session_from_one_instance_is_valid_on_the_other(deployment, tmp_path):
     dep = deployment
     dep.prepare(tmp_path / "setup", ["网络安全法"])
