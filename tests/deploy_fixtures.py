@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 from sqlalchemy import create_engine
 
-from knowledge.store import article_store, question_bank
+from knowledge.store import article_store, citation_links, question_bank  # noqa: F401 - every store table, so drop_all is whole
 
 PG_URL = os.environ.get("XUEFA_TEST_POSTGRES_URL")
 CHROMA_URL = os.environ.get("XUEFA_TEST_CHROMA_URL")

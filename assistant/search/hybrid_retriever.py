@@ -120,7 +120,8 @@ class HybridRetriever:
     """Scores every article of the lexical snapshot; the vector index adds dense evidence."""
 
     def __init__(self, lexical: LexicalIndex, vector_index=None, config: RetrievalConfig | None = None,
-                 expander: QueryExpander | None = None, embedded_count=None, questions=None):
+                 expander: QueryExpander | None = None, embedded_count=None, questions=None,
+                 embedded_ids=None):
         self.lexical = lexical
         self.vector_index = vector_index
         self.questions = questions  # QuestionMatcher or None
@@ -130,6 +131,9 @@ class HybridRetriever:
         self.expander = expander or QueryExpander()
         self._dense_count: tuple[float, int] = (0.0, 0)
         self._doc_cache: tuple | None = None
+        # ids of the articles in the vector index (the store's ledger), to treat the others fairly
+        self._embedded_ids = embedded_ids
+        self._pending_cache: tuple | None = None  # (snapshot, embedded count, mask of rows not embedded)
 
     # ---- public ------------------------------------------------------------------------
     def retrieve(self, query: str, k: int = 10, *, doc_ids: Iterable[str] | None = None,
@@ -213,7 +217,34 @@ class HybridRetriever:
             score = np.zeros(run.snap.size, dtype=np.float32)
             score[run.dense_rows] = run.dense_sims
             return score
-        return self._fuse(run.lex, run.dense_rows, run.dense_sims, run.cfg, self._dense_share(run.snap))
+        return self._fuse(run.lex, run.dense_rows, run.dense_sims, run.cfg, self._dense_share(run.snap),
+                          pending=self._pending_rows(run.snap))
+
+    def _pending_rows(self, snap: Snapshot) -> np.ndarray | None:
+        """A mask of the rows whose articles are not embedded yet (None: all are, or unknown).
+
+        A rule ingested a minute ago has no vector until the embedding catches up; without
+        dense evidence it would lose to every embedded article, however well its words match.
+        Such rows get a dense share equal to their lexical share (neutral: dense is assumed to
+        agree), so keyword search finds new text at once. A fully embedded index is unaffected."""
+        if self._embedded_ids is None:
+            return None
+        _, count = self._dense_count
+        if count >= snap.size:
+            return None
+        cached = self._pending_cache
+        if cached is not None and cached[0] is snap and cached[1] == count:
+            return cached[2]
+        try:
+            done = self._embedded_ids()
+        except Exception as exc:  # the ledger is an optimisation: never break search over it
+            log.warning("embedded ids unavailable: %s", exc)
+            return None
+        if not done:  # no ledger (an index filled before it existed): nothing to tell apart
+            return None
+        mask = ~np.isin(snap.article_ids, np.fromiter(done, dtype=np.int64, count=len(done)))
+        self._pending_cache = (snap, count, mask)
+        return mask
 
     def _full_stage(self, run: _Run, score: np.ndarray) -> np.ndarray:
         """Priors, routing and the question bank on top of the fused score."""
@@ -341,7 +372,7 @@ class HybridRetriever:
         return np.asarray(rows, dtype=np.int64), np.asarray(sims, dtype=np.float32), qvec
 
     def _fuse(self, lex: np.ndarray, rows: np.ndarray, sims: np.ndarray, cfg: RetrievalConfig,
-              share: float = 1.0) -> np.ndarray:
+              share: float = 1.0, pending: np.ndarray | None = None) -> np.ndarray:
         n = len(lex)
         dense_weight = cfg.dense_weight * share
         if cfg.fusion == "rrf":
@@ -364,6 +395,9 @@ class HybridRetriever:
             dense = 0.1 + 0.9 * (sims - lo) / span
             score = score.astype(np.float32, copy=True)
             score[rows] += dense_weight * dense
+        if pending is not None and pending.any() and top > 0:
+            score = score.astype(np.float32, copy=True)
+            score[pending] += dense_weight * (lex[pending] / top)  # not embedded yet: neutral share
         return score
 
     def _doc_factors(self, snap: Snapshot, documents: dict[str, Document] | None, cfg: RetrievalConfig) -> np.ndarray:

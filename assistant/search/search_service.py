@@ -66,12 +66,14 @@ class SearchService:
         self.max_query_chars = max_query_chars
         self.lexical = lexical_index
         self.vector_index = vector_index
-        embedded = None
+        embedded = embedded_ids = None
         if vector_index is not None and hasattr(vector_index, "embedder"):
             embedder_id = vector_index.embedder.embedder_id
             # the store's ledger counts embedded articles; fall back to the index's own count
             embedded = lambda: store.count_embedded(embedder_id) or vector_index.count()  # noqa: E731
-        self.retriever = HybridRetriever(lexical_index, vector_index, config, expander, embedded, questions)
+            embedded_ids = lambda: store.embedded_ids(embedder_id)  # noqa: E731
+        self.retriever = HybridRetriever(lexical_index, vector_index, config, expander, embedded, questions,
+                                         embedded_ids=embedded_ids)
         self._scope: _Scope | None = None
         self._lock = threading.Lock()
 

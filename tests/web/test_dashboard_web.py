@@ -3,6 +3,7 @@ dashboard endpoint on the server; an admin gets the figures, the workbook and th
 (with some real activity: a daily study session answered through the study service)."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,8 @@ def test_an_admin_sees_the_office_and_downloads_the_files(app, admin):
     zhang = c.auth.get_user(STAFF[0])
     c.study.create_plan(c.study.starter_spec(), actor="admin")
     today = c.study.today(zhang)
+    if today.current is None:  # the shared app: another test finished today's session already
+        today = c.study.more(zhang)
     item = today.current
     c.study.open_item(zhang, today.session_id, item.position)
     for q in item.questions:
@@ -51,7 +54,9 @@ def test_an_admin_sees_the_office_and_downloads_the_files(app, admin):
     assert "xf-dashboard-summary" in summary and "统计期间" in summary
     rows = {r[0]: r for r in people["data"]}
     assert set(rows) >= {STAFF[0]} and ADMIN[0] not in rows  # the admin account without a department is not staff
-    assert rows[STAFF[0]][10] == len(item.questions)  # answers in the period
+    year_start = dt.datetime(c.study.today_date().year, 1, 1, tzinfo=c.settings.tz)
+    answered = len(c.records.answers_of_user(zhang.id, since=year_start))  # other tests share this app
+    assert rows[STAFF[0]][10] == answered >= len(item.questions)  # answers in the period
 
     xlsx = admin.predict("本年", "", "", "全部科室", api_name="/admin_dashboard_xlsx")
     from openpyxl import load_workbook

@@ -40,7 +40,8 @@ def test_practice_on_the_changes_since_a_date(practice):
 
 
 def test_admin_sets_an_exam_on_the_changes_since_a_date(practice):
-    from assistant.web.admin.exams import EVERYONE, ExamsSection
+    from assistant.web.admin.audience import EVERYONE
+    from assistant.web.admin.exams import ExamsSection
 
     c, _, _ = practice
     c.auth.create_user("boss", "boss-pass-123", role="admin")
