@@ -258,6 +258,10 @@ class ExamService:
         if now >= exam.closes_at:
             raise XuefaError("考试已经截止。")
         done = [e for _, e in self._my_sittings(exam_id, user.id)]
+        if any(e.submitted_at is None for e in done):  # another device started it a moment ago
+            running = self.current(user, exam_id)
+            if running is not None:
+                return running
         if len(done) >= self._allowed(exam, done):
             raise XuefaError("你已用完这场考试的作答次数。")
         return self._new_sitting(exam, user.id, len(done) + 1, now)

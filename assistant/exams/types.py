@@ -106,7 +106,7 @@ class PersonResult:
     auto_submitted: bool = False
 
 
-class _Rates:
+class Rates:
     """Participation (submitted / assigned) and pass rate (passed / submitted)."""
 
     assigned: int
@@ -123,7 +123,7 @@ class _Rates:
 
 
 @dataclass
-class DepartmentResult(_Rates):
+class DepartmentResult(Rates):
     department: str
     assigned: int
     submitted: int
@@ -163,7 +163,7 @@ class MissedArticle:
 
 
 @dataclass
-class ExamReport(_Rates):
+class ExamReport(Rates):
     """The admin's view of one exam."""
 
     exam_id: int

@@ -26,7 +26,7 @@ class Feedback:
     next_review: dt.datetime | None  # when FSRS schedules this article again
 
 
-class _Accuracy:
+class Accuracy:
     """``accuracy`` for records that count ``answered`` and ``correct``."""
 
     answered: int
@@ -38,7 +38,7 @@ class _Accuracy:
 
 
 @dataclass
-class SessionSummary(_Accuracy):
+class SessionSummary(Accuracy):
     attempt_id: int
     total: int
     answered: int
@@ -106,14 +106,14 @@ class WrongItem:
 
 
 @dataclass
-class DayAccuracy(_Accuracy):
+class DayAccuracy(Accuracy):
     day: dt.date
     answered: int
     correct: int
 
 
 @dataclass
-class Mastery(_Accuracy):
+class Mastery(Accuracy):
     """How well a user knows a law (or one chapter of it)."""
 
     law: str
@@ -136,7 +136,7 @@ class ExamScore:
 
 
 @dataclass
-class UserStats(_Accuracy):
+class UserStats(Accuracy):
     user: str
     answered: int
     correct: int

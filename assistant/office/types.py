@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from assistant.exams.types import Rates
+from assistant.learning.types import Accuracy
+
 NO_DEPARTMENT = "未分组"
 INACTIVE_DAYS = 14
 PERIODS = {"week": "本周", "month": "本月", "year": "本年"}
@@ -126,7 +129,7 @@ class GroupFigures:
 
 
 @dataclass(frozen=True)
-class WeakArea:
+class WeakArea(Accuracy):
     """Accuracy over the answers given in the period on one law (chapter "") or one chapter."""
 
     law: str
@@ -134,13 +137,9 @@ class WeakArea:
     answered: int
     correct: int
 
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.answered if self.answered else 0.0
-
 
 @dataclass(frozen=True)
-class LawStudied:
+class LawStudied(Accuracy):
     """A law studied in the period: articles studied (person × article) and by how many people."""
 
     law: str
@@ -149,13 +148,9 @@ class LawStudied:
     answered: int
     correct: int
 
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.answered if self.answered else 0.0
-
 
 @dataclass(frozen=True)
-class ExamSummary:
+class ExamSummary(Rates):
     """One office exam in the period (or all mock exams together)."""
 
     title: str
@@ -164,14 +159,6 @@ class ExamSummary:
     submitted: int
     passed: int
     mean_score: float | None
-
-    @property
-    def participation(self) -> float:
-        return self.submitted / self.assigned if self.assigned else 0.0
-
-    @property
-    def pass_rate(self) -> float:
-        return self.passed / self.submitted if self.submitted else 0.0
 
 
 @dataclass

@@ -5,58 +5,14 @@ session (the old cookie no longer opens the app), and a disabled account's open 
 working. Screenshots go to test-output/."""
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
-import pytest
+from test_web_browser import OUT, WAIT, By, Keys, WebDriverWait, browser, visible  # noqa: F401
 
 from web_harness import running_app
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-OUT = Path(__file__).resolve().parents[2] / "test-output"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--lang=zh-CN", "--window-size=1366,1000"]
-
-if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-    pytest.skip("chromium/chromedriver not installed (apt-get install chromium chromium-driver)",
-                allow_module_level=True)
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed (pip install selenium)")
-
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-
-WAIT = 30
 USER = ("browseruser", "browser-pass-123")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    profile = tempfile.mkdtemp(prefix="xuefa-chromium-")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for flag in FLAGS:
-        opts.add_argument(flag)
-    opts.add_argument(f"--user-data-dir={profile}")
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    driver.set_page_load_timeout(WAIT)
-    OUT.mkdir(exist_ok=True)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-def visible(driver, css):
-    return [e for e in driver.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]
 
 
 def wait_for(driver, cond, what):
@@ -77,7 +33,7 @@ def csp_violations(driver) -> list[str]:
     return [e["message"] for e in driver.get_log("browser") if "Content Security Policy" in e["message"]]
 
 
-def test_login_logout_and_disable_in_the_browser(browser):
+def test_login_logout_and_disable_in_the_browser(browser):  # noqa: F811 - the fixture imported above
     app = running_app()
     auth = app.container.auth
     auth.create_user(*USER)

@@ -48,6 +48,7 @@ def browser():
         opts.add_argument(flag)
     opts.add_argument(f"--user-data-dir={profile}")
     opts.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console messages (CSP violations)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     driver.set_page_load_timeout(WAIT)
     OUT.mkdir(exist_ok=True)
