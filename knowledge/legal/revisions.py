@@ -39,6 +39,7 @@ CONTAINED_FLOOR = 0.25  # ... provided the Dice is at least this (a long additio
 MOVE = 0.6  # stricter level for a pair that crosses the order of the others
 GAP = 0.36  # looser level for a rewritten article found in place: between its paired neighbours
 GAP_CONTAINED = 0.5  # ... when this share of one side's bigrams lies in the other
+LONE = 0.25  # loosest: the only article left on each side between the same paired neighbours
 PART = 0.8  # share of a piece's bigrams found in the whole, for split/merge pieces
 _BLANKS = re.compile(r"\s+")
 
@@ -224,14 +225,17 @@ def _gap_pairs(texts: _Texts, pairs: dict[int, int]) -> dict[int, int]:
     old_left = [i for i in range(len(texts.old_text)) if i not in pairs]
     new_left = [j for j in range(len(texts.new_text)) if j not in used]
     shared = texts.shared_counts(old_left, new_left)
-    scores = {}
+    scores, dice = {}, {}
     for (i, j), n in shared.items():
         a, b = len(texts.old_grams[i]), len(texts.new_grams[j])
-        d = 2 * n / (a + b) if a + b else 0.0
+        dice[(i, j)] = d = 2 * n / (a + b) if a + b else 0.0
         if d >= GAP and n / max(1, min(a, b)) >= GAP_CONTAINED:
             scores[(i, j)] = d
     found: dict[int, int] = {}
     for seg_old, seg_new in _segments(monotone, old_left, new_left):
+        if len(seg_old) == len(seg_new) == 1 and dice.get((seg_old[0], seg_new[0]), 0.0) >= LONE:
+            found[seg_old[0]] = seg_new[0]  # one rewritten in place: the same article, not a swap
+            continue
         found.update(_monotone_alignment(seg_old, seg_new, scores))
     return found
 
