@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from cli_home import private_home
 from click.testing import CliRunner
 
 from assistant.cli.main import main
@@ -12,15 +13,7 @@ from revision_fixtures import copy_store, write_earlier_cybersecurity
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
-    base = tmp_path_factory.mktemp("diff-cli")
-    home = base / "home"
-    copy_store(home)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XUEFA_HOME", str(home))
-        mp.setenv("XUEFA_EMBEDDER", "fake")
-        for var in ("XUEFA_LLM_BASE_URL", "XUEFA_LLM_MODEL", "XUEFA_DATABASE_URL"):
-            mp.delenv(var, raising=False)
-        mp.chdir(base)
+    with private_home(tmp_path_factory.mktemp("diff-cli"), copy_store) as home:
         yield home
 
 

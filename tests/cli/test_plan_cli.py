@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from cli_home import private_home
 from click.testing import CliRunner
 
 from assistant.cli.main import main
@@ -17,15 +18,7 @@ from quiz_fixtures import copy_store
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
-    base = tmp_path_factory.mktemp("plan-cli")
-    home = base / "home"
-    copy_store(home)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XUEFA_HOME", str(home))
-        mp.setenv("XUEFA_EMBEDDER", "fake")
-        for var in ("XUEFA_LLM_BASE_URL", "XUEFA_LLM_MODEL", "XUEFA_DATABASE_URL"):
-            mp.delenv(var, raising=False)
-        mp.chdir(base)
+    with private_home(tmp_path_factory.mktemp("plan-cli"), copy_store) as home:
         for name, dept in (("甲", "综合科"), ("乙", "综合科"), ("丙", "办公室")):
             run(["users", "add", name, "--dept", dept, "--password", "password-123"])
         yield home
