@@ -39,12 +39,6 @@ def result_rows(report: ExamReport, tz: dt.tzinfo) -> list[list]:
 
 def results_xlsx(report: ExamReport, path: str | Path, tz: dt.tzinfo) -> Path:
     """成绩 (one row per person), 科室 (per department), 试题 (per question), 易错条文."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb = Workbook()
     sheets = [("成绩", RESULT_HEADER, result_rows(report, tz)),
               ("科室", ["科室", "应考", "交卷", "合格", "参考率", "合格率", "平均分"],
                [[d.department, d.assigned, d.submitted, d.passed, round(d.participation, 4), round(d.pass_rate, 4),
@@ -54,6 +48,17 @@ def results_xlsx(report: ExamReport, path: str | Path, tz: dt.tzinfo) -> Path:
                 for q in report.questions]),
               ("易错条文", ["法规", "条文", "被问次数", "答错次数", "错误率"],
                [[m.law, m.article, m.asked, m.missed, round(m.miss_rate, 4)] for m in report.missed_articles])]
+    return write_sheets(sheets, path)
+
+
+def write_sheets(sheets: list[tuple[str, list[str], list[list]]], path: str | Path) -> Path:
+    """A workbook with one sheet per (title, header, rows): bold frozen header, cells guarded."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = Workbook()
     wb.remove(wb.active)
     for title, header, rows in sheets:
         ws = wb.create_sheet(title)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from assistant.exams.export import cell
+from assistant.exams.export import write_sheets
 from assistant.office.types import INACTIVE_DAYS, Dashboard, GroupFigures, PersonFigures
 
 SOURCE_NAMES = {"office": "单位组织的学法考试", "mock": "模拟考试（期间内没有单位组织的考试）", "none": "无考试记录"}
@@ -85,20 +85,4 @@ def tables(d: Dashboard) -> list[tuple[str, list[str], list[list]]]:
 
 def dashboard_xlsx(d: Dashboard, path: str | Path) -> Path:
     """One workbook, a sheet per table (text never becomes a formula)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb = Workbook()
-    wb.remove(wb.active)
-    for title, header, rows in tables(d):
-        ws = wb.create_sheet(title)
-        ws.append(header)
-        for row in rows:
-            ws.append([cell(v) for v in row])
-        for c in ws[1]:
-            c.font = Font(bold=True)
-        ws.freeze_panes = "A2"
-    wb.save(str(path))
-    return path
+    return write_sheets(tables(d), path)

@@ -7,6 +7,7 @@ its lead-in), scored by the elements the quiz engine finds in it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.quiz.elements import extract_elements
 from assistant.quiz.text import split_sentences
@@ -32,6 +33,7 @@ class KeyPoint:
         return KIND_NAMES.get(self.kind, "要点")
 
 
+@lru_cache(maxsize=4096)  # a study page shows the same few articles on every refresh
 def key_point(text: str) -> KeyPoint | None:
     """The article's key sentence, or None for an empty text."""
     best: tuple[float, KeyPoint] | None = None

@@ -20,7 +20,7 @@ from assistant.quiz.quiz_service import QuizService
 from assistant.study.daily import DailyBuilder, DailyConfig
 from assistant.study.plans import PlanResolver, check_spec
 from assistant.study.progress import expected_study_days, plan_progress, streak, study_days
-from assistant.study.types import Plan, PlanProgress, PlanSpec, StudyFeedback, Today
+from assistant.study.types import Plan, PlanProgress, PlanSpec, StudyFeedback, StudyItem, Today
 from knowledge.errors import NotFoundError, PermissionDeniedError, XuefaError
 from knowledge.store.audit import AuditLog
 from knowledge.store.records import Records, utcnow
@@ -108,7 +108,8 @@ class StudyService:
 
     def plans_for(self, user_id: int) -> list[Plan]:
         """The lists this person is assigned, nearest deadline first."""
-        return [p for p in self.plans() if user_id in self.audience_ids(p.audience)]
+        users = self.records.list_users()  # once, not once per list
+        return [p for p in self.plans() if user_id in p.audience.user_ids_now(users, self.members)]
 
     # ---- progress ----------------------------------------------------------------------------
     def studied(self, user_id: int) -> dict[int, dt.date]:
@@ -191,6 +192,12 @@ class StudyService:
         days = study_days(self.seconds_by_day(user_id, since=self.local_day(since)), self.answer_days(user_id, since))
         end = dt.datetime.combine(deadline or today + dt.timedelta(days=30), dt.time(18), tzinfo=self.tz)
         return {"deadline": end, "study_days_left": expected_study_days(deadline, today, days)}
+
+    def current(self, user: Person) -> tuple[int, StudyItem | None]:
+        """Today's session id and its current item, without the day's figures (for answering)."""
+        row = self._session(user)
+        items = self._items(row)
+        return row.id, items[row.position] if row.position < len(items) else None
 
     def more(self, user: Person) -> Today:
         """Another round after today's session is done (the same rule, without today's articles)."""

@@ -154,16 +154,18 @@ class StudyTab:
 
     # ---- rendering ---------------------------------------------------------------------------
     def _header(self, user, state: dict) -> str:
+        """The header between full page renders (answers, heartbeats): today's seconds are read
+        again; the streak is the one the page last rendered (it changes at most once a day)."""
         today = self.study.today_date()
         seconds = self.study.seconds_by_day(user.id, since=today).get(today, 0)
-        return header_html(self.study.streak(user.id), seconds, int(state.get("goal") or 0),
+        return header_html(int(state.get("streak") or 0), seconds, int(state.get("goal") or 0),
                            int(state.get("done") or 0), int(state.get("total") or 0))
 
     def _page(self, user, *, opened: bool, message: str = "") -> dict:
         """The session as it stands: the current article and its next question, or the end."""
         v, today = self.view, self.study.today(user)
         state = {"goal": today.goal_minutes, "done": today.position, "total": len(today.items),
-                 "shown_at": time.time(), "qid": ""}
+                 "streak": today.streak, "shown_at": time.time(), "qid": ""}
         cur = today.current
         q = cur.questions[cur.answered] if cur is not None and cur.answered < len(cur.questions) else None
         if cur is not None and opened:
@@ -211,8 +213,7 @@ class StudyTab:
         user = current_user(self.auth, request)
         if len(blank or "") > MAX_ANSWER_CHARS:
             raise XuefaError(f"答案最多 {MAX_ANSWER_CHARS} 个字。")
-        today = self.study.today(user)
-        cur = today.current
+        session_id, cur = self.study.current(user)
         q = cur.questions[cur.answered] if cur is not None and cur.answered < len(cur.questions) else None
         if q is None or (state or {}).get("qid") != q.id:
             raise XuefaError("这道题已经答过了（可能在另一个页面）。请重新打开「今日学习」。")
@@ -220,7 +221,7 @@ class StudyTab:
         if response is None:
             raise XuefaError("请先作答。")
         shown_at = float((state or {}).get("shown_at") or time.time())
-        fb = self.study.answer(user, today.session_id, response,
+        fb = self.study.answer(user, session_id, response,
                                duration_ms=int(max(0.0, time.time() - shown_at) * 1000))
         return self._after_answer(user, fb, state)
 
@@ -239,7 +240,7 @@ class StudyTab:
     @ui_errors
     def finish_reading(self, request: gr.Request):
         user = current_user(self.auth, request)
-        self.study.finish_reading(user, self.study.today(user).session_id)
+        self.study.finish_reading(user, self.study.current(user)[0])
         return self._page(user, opened=True)
 
     @ui_errors
