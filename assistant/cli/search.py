@@ -44,7 +44,7 @@ def search(ctx, query, top_k, laws, doc_types, scope, history, as_json, explain,
     if as_json:
         _print_json(result)
     else:
-        _print_text(result, explain)
+        _print_text(result, explain, service)
 
 
 def _search_batch(service, batch, top_k, filters, stage) -> None:
@@ -78,7 +78,8 @@ def _print_json(result) -> None:
                            "timings_ms": result.timings_ms}, ensure_ascii=False, indent=1))
 
 
-def _print_text(result, explain: bool) -> None:
+def _print_text(result, explain: bool, service=None) -> None:
+    why = service.explain(result) if explain and service is not None else None
     for msg in result.missing:
         click.echo(f"注意：{msg}")
     if not result.hits:
@@ -90,12 +91,39 @@ def _print_text(result, explain: bool) -> None:
                    + (f"〔{status}〕" if status != "现行有效" else "")
                    + (f"  [{'+'.join(h.retrievers)} {h.score:.3f}]" if explain else ""))
         click.echo(f"   {h.article.text}")
+        if why is not None and h.article.id in why.hits:
+            click.echo("   " + _evidence_line(why.hits[h.article.id]))
         if explain and result.similar_questions.get(h.article.id):
             click.echo("   相似问题：" + "；".join(result.similar_questions[h.article.id][:3]))
+    if why is not None:
+        _print_scope(why)
     if explain:
         if result.expansions:
             click.echo(f"扩展词：{' '.join(result.expansions)}")
         click.echo("耗时：" + "，".join(f"{k} {v:.1f}" for k, v in result.timings_ms.items()))
+
+
+def _evidence_line(e) -> str:
+    parts = [f"词面 {e.lexical:.2f}", "语义 未检出" if e.dense is None else f"语义 {e.dense:.3f}"]
+    for name, value in (("路由", e.routing), ("点名法律", e.named_law), ("问题库", e.bank)):
+        if value > 1e-6:
+            parts.append(f"{name} +{value:.3f}")
+    line = "依据：" + "，".join(parts)
+    if e.held_by:
+        line += f"（问题库投票止于{e.held_by}之下：它的词面与语义证据都更强）"
+    return line
+
+
+def _print_scope(why) -> None:
+    if why.named_laws:
+        names = "、".join(f"《{t}》" for t in why.named_laws)
+        lifted = any(e.named_law > 0 for e in why.hits.values())
+        click.echo(f"问题点名了{names}：问题库只为其中的条文投票" + ("，这些法律的条文另有加分。" if lifted else "。"))
+    elif why.field_law:
+        click.echo(f"候选条文集中在《{why.field_law}》：问题库只为这部法律的条文投票。")
+    if why.votes or why.dropped:
+        click.echo(f"问题库：{why.votes} 票计入" + (f"，{why.dropped} 票因不属上述范围而忽略" if why.dropped else "")
+                   + "；任何一票都不会把条文抬到词面与语义证据都更强的条文之上。")
 
 
 @click.group("eval")

@@ -43,6 +43,34 @@ class _Matrix:
     questions: list[str]
 
 
+@dataclass(frozen=True)
+class BankNeighbour:
+    """One bank question near the query."""
+
+    article_id: int
+    doc_id: str
+    similarity: float
+    question: str
+
+
+def tally_votes(neighbours: list[BankNeighbour], *, floor: float, depth: int | None = None) -> list[QuestionVote]:
+    """Votes per article from the nearest bank questions (most similar first): each question
+    above ``floor`` adds its closeness, linear from 0 at the floor to 1 at identity; an article's
+    vote is the square root of the sum, capped at 1. Strongest first."""
+    weight: dict[int, float] = {}
+    why: dict[int, list[str]] = {}
+    for n in neighbours[:depth]:
+        w = (n.similarity - floor) / (1.0 - floor)
+        if w <= 0:
+            break
+        weight[n.article_id] = weight.get(n.article_id, 0.0) + w
+        why.setdefault(n.article_id, []).append(n.question)
+    # square root: the first close question counts most, further ones add less (a popular
+    # article with many bank questions must not outvote a single closer match elsewhere)
+    return [QuestionVote(a, min(1.0, w ** 0.5), tuple(why[a])) for a, w in
+            sorted(weight.items(), key=lambda kv: -kv[1])]
+
+
 _EMPTY = _Matrix(key=None, vectors=np.zeros((0, 1), dtype=np.float32), article_ids=np.zeros(0, dtype=np.int64),
                  doc_codes=np.zeros(0, dtype=np.int64), docs=[], questions=[])
 
@@ -74,8 +102,12 @@ class QuestionMatcher:
         """Articles the ``depth`` most similar bank questions (similarity above ``floor``) vote for."""
         if not 0.0 <= floor < 1.0:
             raise ValueError("floor must be in [0, 1)")
+        return tally_votes(self.nearest(qvec, depth=depth, allowed_docs=allowed_docs), floor=floor)
+
+    def nearest(self, qvec, *, depth: int = 10, allowed_docs: set[str] | None = None) -> list[BankNeighbour]:
+        """The ``depth`` bank questions most similar to the query vector, most similar first."""
         m = self._current()
-        if qvec is None or not len(m.article_ids):
+        if qvec is None or not len(m.article_ids) or depth < 1:
             return []
         q = np.asarray(qvec, dtype=np.float32)
         q = q / (np.linalg.norm(q) or 1.0)
@@ -88,19 +120,8 @@ class QuestionMatcher:
         k = min(depth, len(sims))
         top = np.argpartition(-sims, k - 1)[:k]
         top = top[np.argsort(-sims[top], kind="stable")]
-        weight: dict[int, float] = {}
-        why: dict[int, list[str]] = {}
-        for i in top:
-            w = (float(sims[i]) - floor) / (1.0 - floor)
-            if w <= 0:
-                break
-            aid = int(m.article_ids[i])
-            weight[aid] = weight.get(aid, 0.0) + w
-            why.setdefault(aid, []).append(m.questions[i])
-        # square root: the first close question counts most, further ones add less (a popular
-        # article with many bank questions must not outvote a single closer match elsewhere)
-        return [QuestionVote(a, min(1.0, w ** 0.5), tuple(why[a])) for a, w in
-                sorted(weight.items(), key=lambda kv: -kv[1])]
+        return [BankNeighbour(int(m.article_ids[i]), m.docs[int(m.doc_codes[i])], float(sims[i]), m.questions[i])
+                for i in top if sims[i] > -1.0]
 
     # ---- internals ----------------------------------------------------------------------
     def _current(self, *, wait: bool = False) -> _Matrix:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.search.expansion import QueryExpander, clean_query
+from assistant.search.explain import Explanation, explain
 from assistant.search.hybrid_retriever import STAGES, HybridRetriever, RetrievalConfig
 from assistant.search.references import ReferenceParser
 from assistant.search.retrieval_eval import EvalReport, evaluate, load_gold, write_misses
@@ -25,7 +26,7 @@ from knowledge.index.chunker import chunk_header, short_title
 from knowledge.index.lexical_index import LexicalIndex
 from knowledge.legal.citations import parse_article_ref
 from knowledge.legal.documents import INTERNAL_TYPES, STATUTE_TYPES, Document
-from knowledge.legal.law_names import LawNameResolver
+from knowledge.legal.law_names import LawMentionFinder, LawNameResolver
 from knowledge.legal.numerals import article_label
 from knowledge.limits import bounded
 from knowledge.store.article_store import ArticleStore
@@ -42,6 +43,7 @@ class _Scope:
     documents: dict[str, Document]  # every stored document
     resolver: LawNameResolver
     parser: ReferenceParser
+    mentions: LawMentionFinder  # law names written in a question (scope the question bank)
 
 
 class SearchService:
@@ -145,8 +147,12 @@ class SearchService:
         where = self._where(filters, docs)
         if exact:  # keep the law in the question: 依据劳动合同法第三十九条，… → 劳动合同法 …
             rest = " ".join([*dict.fromkeys(short_title(h.document.title) for h in exact), rest])
+        named = set(scope.mentions.titles_in(rest))
         got = self.retriever.retrieve(rest, top_k + len(exact), doc_ids=docs.keys(),
-                                      documents=scope.documents, stage=stage, where=where)
+                                      documents=scope.documents, stage=stage, where=where,
+                                      named_docs=[d.id for d in docs.values() if d.title in named])
+        result.named_laws = sorted(named)
+        result.retrieval = got
         result.timings_ms.update(got.timings)
         if got.expansion is not None:
             result.expansions = list(got.expansion.terms)
@@ -163,6 +169,10 @@ class SearchService:
             lift = max(h.score for h in result.hits[len(exact):]) + 1.0
             for h in result.hits[:len(exact)]:
                 h.score = lift
+
+    def explain(self, result: SearchResult) -> Explanation:
+        """Why each retrieved hit of ``result`` ranks where it does (``xuefa search --explain``)."""
+        return explain(result, self._current_scope().documents, self.store.get_article)
 
     def lookup(self, law: str, ref: str | int, *, include_history: bool = False) -> Hit:
         """One article by law name (full, short, alias) and number (第五十六条, 56, 第十条之一, '10-1')."""
@@ -238,7 +248,7 @@ class SearchService:
                     # its status) after the law was marked 已废止
                     titles = sorted({d.title for d in docs.values()})
                     scope = _Scope(version=version, documents=docs, resolver=LawNameResolver(titles),
-                                   parser=ReferenceParser(titles))
+                                   parser=ReferenceParser(titles), mentions=LawMentionFinder(titles))
                     self._scope = scope
         return scope
 

@@ -85,3 +85,5 @@ class SearchResult:
     # an explicit reference to a number the law has renumbered since: 原第二十一条，现为第二十三条
     notes: list[str] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    named_laws: list[str] = field(default_factory=list)  # laws the question names (scope the bank)
+    retrieval: object | None = None  # the retriever's Retrieval: evidence and scoring (``--explain``)

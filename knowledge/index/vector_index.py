@@ -323,6 +323,18 @@ class VectorIndex:
         self, vector: Sequence[float] | np.ndarray, k: int = 10, where: dict[str, Any] | None = None
     ) -> list[tuple[int, int, float]]:
         """Like ``search`` with an already embedded query."""
+        best: dict[int, tuple[int, int, float]] = {}
+        for article_id, part, sim in self.search_chunks(vector, k, where):
+            if article_id not in best or sim > best[article_id][2]:
+                best[article_id] = (article_id, part, sim)
+        ranked = sorted(best.values(), key=lambda t: (-t[2], t[0], t[1]))
+        return ranked[:k]
+
+    def search_chunks(
+        self, vector: Sequence[float] | np.ndarray, k: int = 10, where: dict[str, Any] | None = None
+    ) -> list[tuple[int, int, float]]:
+        """Every chunk returned while looking for the best ``k`` articles: ``(article_id, part,
+        similarity)``, most similar first; an article may appear with several parts."""
         if k <= 0:
             return []
         total = self.count()
@@ -336,17 +348,12 @@ class VectorIndex:
             with _backend("search"):
                 res = col.query(query_embeddings=query, n_results=n, where=where,
                                 include=["metadatas", "distances"])
-            best: dict[int, tuple[int, int, float]] = {}
-            for meta, dist in zip(res["metadatas"][0], res["distances"][0]):
-                article_id, part, sim = int(meta["article_id"]), int(meta["part"]), 1.0 - float(dist)
-                if article_id not in best or sim > best[article_id][2]:
-                    best[article_id] = (article_id, part, sim)
+            chunks = [(int(meta["article_id"]), int(meta["part"]), 1.0 - float(dist))
+                      for meta, dist in zip(res["metadatas"][0], res["distances"][0])]
             # too many chunks of the same articles: fetch deeper until k articles or all
-            if len(best) >= k or n >= total or len(res["ids"][0]) < n:
-                break
+            if len({c[0] for c in chunks}) >= k or n >= total or len(res["ids"][0]) < n:
+                return sorted(chunks, key=lambda t: (-t[2], t[0], t[1]))
             n = min(total, n * 4)
-        ranked = sorted(best.values(), key=lambda t: (-t[2], t[0], t[1]))
-        return ranked[:k]
 
     def count(self) -> int:
         """Number of chunks in the collection."""

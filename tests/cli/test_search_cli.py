@@ -37,6 +37,12 @@ def test_search_text_and_json(home):
     assert "没有第九百条" in out
     out = run(home, "search", "个人信息", "--law", "劳动合同法", "--top-k", "2", "--explain")
     assert "网络安全法" not in out and "耗时" in out
+    assert out.count("依据：词面") == 2  # each retrieved hit shows what made its score
+
+
+def test_explain_names_the_law_that_scopes_the_bank(home):
+    out = run(home, "search", "依照劳动合同法，试用期最长多久", "--top-k", "2", "--explain")
+    assert "问题点名了《中华人民共和国劳动合同法》" in out and "依据：词面" in out
 
 
 def test_batch_output_format_and_order(home, tmp_path):

@@ -270,3 +270,23 @@ def test_search_does_not_wait_for_a_bank_being_embedded(env):
     with matcher._lock:  # as if another thread were building the matrix
         assert matcher.votes(qvec, floor=0.5) == []
     assert matcher.votes(qvec, floor=0.5)  # built on the next call
+
+
+def test_a_named_law_keeps_bank_votes_for_other_laws_out(env):
+    """A question that names a law: bank questions about another law say nothing, and
+    ``explain`` shows why; without the name the same bank question lifts its article."""
+    store, bank, matcher, search, _ = env
+    bank.add([(LABOUR, "第四十六条", "单位不给我经济补偿，我该怎么办")])
+    search.retriever.config = RetrievalConfig(question_floor=0.5, question_weight=1.0)
+    plain = search.search("单位不给我经济补偿，我该怎么办", top_k=5)
+    assert "questions" in plain.hits[0].retrievers
+    named = search.search("依照网络安全法，单位不给我经济补偿，我该怎么办", top_k=5)
+    assert named.named_laws == [NET]
+    assert all("questions" not in h.retrievers for h in named.hits)
+    why = search.explain(named)
+    assert why.named_laws == [NET] and why.dropped >= 1 and why.votes == 0
+    assert set(why.hits) <= {h.article.id for h in named.hits}
+    search.retriever.config = RetrievalConfig(question_floor=0.5, question_weight=1.0, named_law_weight=1.0)
+    lifted = search.search("依照网络安全法，单位不给我经济补偿，我该怎么办", top_k=5)
+    assert lifted.hits[0].document.title == NET
+    assert search.explain(lifted).hits[lifted.hits[0].article.id].named_law > 0

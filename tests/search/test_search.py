@@ -139,14 +139,16 @@ def test_dense_weight_follows_index_coverage(mutable):
     percent it cannot push a weak lexical match above a strong one; when full, it can."""
     import numpy as np
 
+    from assistant.search.scoring import fuse
+
     store, _, _, indexer, _, service = mutable
     retriever = service.retriever
     lex = np.array([1.0, 0.6, 0.2, 0.0], dtype=np.float32)
     rows, sims = np.array([2, 3]), np.array([0.9, 0.3], dtype=np.float32)
     cfg = retriever.config
-    early = retriever._fuse(lex, rows, sims, cfg, share=0.02)
+    early = fuse(lex, rows, sims, cfg, share=0.02)
     assert list(np.argsort(-early)[:3]) == [0, 1, 2]
-    full = retriever._fuse(lex, rows, sims, cfg, share=1.0)
+    full = fuse(lex, rows, sims, cfg, share=1.0)
     assert full[2] > full[1]  # a strong dense hit now outranks a middling lexical one
     indexer.run(limit=5)
     retriever._dense_count = (0.0, 0)
