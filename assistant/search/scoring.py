@@ -18,9 +18,11 @@ The full stage, in order:
 5. question bank: votes of similar bank questions, only for articles of the named laws when
    the question names any, else of the evident field (the law holding at least
    ``field_share`` of the routing vote) when there is one. A vote never lifts an article
-   above a candidate that has more lexical *and* more dense evidence (and, when a law is
-   named, belongs to it): such a candidate matches the question's own words and meaning
-   better, and a resemblance to some other question does not outweigh both.
+   above a candidate that has clearly more lexical *and* more dense evidence (by the
+   ``dominance_*_margin``s; when a law is named, a candidate of that law): such a candidate
+   matches the question's own words and meaning better, and a resemblance to some other
+   question does not outweigh both. Without margins the rule also held back the right
+   article of many colloquial questions, whose wrong neighbours score a hair higher on both.
 """
 from __future__ import annotations
 
@@ -248,7 +250,7 @@ def _bank(ev: Evidence, cfg, s: np.ndarray, result: Scoring) -> np.ndarray:
             continue
         lifted = s[row] + cfg.question_weight * v.weight * best
         if cfg.bank_dominance:
-            lifted = _cap(ev, row, lifted, s, lex, dense, pool, result)
+            lifted = _cap(ev, cfg, row, lifted, s, lex, dense, pool, result)
         out[row] = max(out[row], lifted)
         result.votes.append(v)
     result.lifts["bank"] = out - s
@@ -261,10 +263,12 @@ def _vote_counts(ev: Evidence, row: int, field_doc: int | None) -> bool:
     return field_doc is None or int(ev.row_doc[row]) == field_doc
 
 
-def _cap(ev: Evidence, row: int, lifted: float, s: np.ndarray, lex: np.ndarray, dense: np.ndarray,
+def _cap(ev: Evidence, cfg, row: int, lifted: float, s: np.ndarray, lex: np.ndarray, dense: np.ndarray,
          pool: np.ndarray, result: Scoring) -> float:
     """``lifted``, held just below the weakest candidate that beats ``row`` on both evidence."""
-    better = pool[(lex[pool] > lex[row]) & (dense[pool] > dense[row])]
+    top = float(lex.max()) or 1.0
+    better = pool[(lex[pool] > lex[row] + cfg.dominance_lexical_margin * top)
+                  & (dense[pool] > dense[row] + cfg.dominance_dense_margin)]
     if ev.named is not None:
         better = better[ev.named[better]]
     if not len(better):

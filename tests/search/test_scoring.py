@@ -96,3 +96,10 @@ def test_mask_keeps_lifts_within_the_wanted_documents():
     ev = evidence([1.0, 0.5, 0, 0, 0, 0], bank=[(4, 0.99)])
     ev.mask = ROW_DOC == 0
     assert set(top_rows(score(ev, cfg(), "full").score, 6).tolist()) <= {0, 1, 2}
+
+
+def test_a_candidate_better_only_within_the_margins_does_not_hold_a_vote_back():
+    # row 0 beats the voted row 3 on both, but densely by less than the dense margin
+    ev = evidence([1.0, 0.2, 0, 0.5, 0, 0], chunks=[(0, 0, 0.80), (3, 0, 0.79)], bank=[(3, 0.99)])
+    assert ranked(ev, cfg(dominance_lexical_margin=0.2, dominance_dense_margin=0.03))[0] == 3
+    assert ranked(ev, cfg(dominance_lexical_margin=0.0, dominance_dense_margin=0.0))[0] == 0
