@@ -19,7 +19,8 @@ The full stage, in order:
    the question names any, else of the evident field (the law holding at least
    ``field_share`` of the routing vote) when there is one. A vote never lifts an article
    above a candidate that has clearly more lexical *and* more dense evidence (by the
-   ``dominance_*_margin``s; when a law is named, a candidate of that law): such a candidate
+   ``dominance_*_margin``s; when a law is named, any candidate of that law better on both):
+   such a candidate
    matches the question's own words and meaning better, and a resemblance to some other
    question does not outweigh both. Without margins the rule also held back the right
    article of many colloquial questions, whose wrong neighbours score a hair higher on both.
@@ -267,9 +268,12 @@ def _cap(ev: Evidence, cfg, row: int, lifted: float, s: np.ndarray, lex: np.ndar
          pool: np.ndarray, result: Scoring) -> float:
     """``lifted``, held just below the weakest candidate that beats ``row`` on both evidence."""
     top = float(lex.max()) or 1.0
-    better = pool[(lex[pool] > lex[row] + cfg.dominance_lexical_margin * top)
-                  & (dense[pool] > dense[row] + cfg.dominance_dense_margin)]
-    if ev.named is not None:
+    # a named law already says where to look: within it, any candidate better on both holds
+    named = ev.named is not None
+    lex_margin = 0.0 if named else cfg.dominance_lexical_margin * top
+    dense_margin = 0.0 if named else cfg.dominance_dense_margin
+    better = pool[(lex[pool] > lex[row] + lex_margin) & (dense[pool] > dense[row] + dense_margin)]
+    if named:
         better = better[ev.named[better]]
     if not len(better):
         return lifted

@@ -103,3 +103,11 @@ def test_a_candidate_better_only_within_the_margins_does_not_hold_a_vote_back():
     ev = evidence([1.0, 0.2, 0, 0.5, 0, 0], chunks=[(0, 0, 0.80), (3, 0, 0.79)], bank=[(3, 0.99)])
     assert ranked(ev, cfg(dominance_lexical_margin=0.2, dominance_dense_margin=0.03))[0] == 3
     assert ranked(ev, cfg(dominance_lexical_margin=0.0, dominance_dense_margin=0.0))[0] == 0
+
+
+def test_within_a_named_law_any_candidate_better_on_both_holds_a_vote_back():
+    named = [True, True, True, False, False, False]
+    ev = evidence([1.0, 0.9, 0, 0, 0, 0], chunks=[(0, 0, 0.80), (1, 0, 0.79)], bank=[(1, 0.99)], named=named)
+    c = cfg(dominance_lexical_margin=0.2, dominance_dense_margin=0.03)
+    assert ranked(ev, c)[0] == 0
+    assert ranked(dataclasses.replace(ev, named=None), c)[0] == 1
