@@ -55,6 +55,8 @@ GRID = {
     "question_weight": [0.0, 0.5, 1.0, 1.5, 2.0],
     "question_floor": [0.89, 0.91, 0.93],
     "bank_dominance": [False, True],
+    "dominance_lexical_margin": [0.0, 0.1, 0.2, 0.3],
+    "dominance_dense_margin": [0.0, 0.02, 0.03, 0.05],
     "field_share": [2.0, 0.4, 0.6],
     "chunk_pooling": ["max", "top2", "max_whole"],
 }
