@@ -123,7 +123,7 @@ def _print_scope(why) -> None:
         click.echo(f"候选条文集中在《{why.field_law}》：问题库只为这部法律的条文投票。")
     if why.votes or why.dropped:
         click.echo(f"问题库：{why.votes} 票计入" + (f"，{why.dropped} 票因不属上述范围而忽略" if why.dropped else "")
-                   + "；任何一票都不会把条文抬到词面与语义证据都更强的条文之上。")
+                   + "；一票不会把条文抬到词面与语义证据都明显更强的条文之上。")
 
 
 @click.group("eval")
