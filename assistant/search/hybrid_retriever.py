@@ -71,6 +71,7 @@ class RetrievalConfig:
     # "better" by at least these margins: BM25 share of the best row, cosine similarity
     dominance_lexical_margin: float = 0.2
     dominance_dense_margin: float = 0.03
+    agreed_dense_margin: float = 0.02  # the article first on both holds votes this much lower in cosine
 
     def __post_init__(self):
         if self.fusion not in ("weighted", "rrf"):

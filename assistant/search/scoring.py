@@ -22,7 +22,8 @@ The full stage, in order:
    ``dominance_*_margin``s; when a law is named, any candidate of that law better on both):
    such a candidate
    matches the question's own words and meaning better, and a resemblance to some other
-   question does not outweigh both. Without margins the rule also held back the right
+   question does not outweigh both. The candidate first on both lexical and dense evidence
+   holds back any vote for an article ``agreed_dense_margin`` lower in cosine. Without margins the rule also held back the right
    article of many colloquial questions, whose wrong neighbours score a hair higher on both.
 """
 from __future__ import annotations
@@ -275,6 +276,10 @@ def _cap(ev: Evidence, cfg, row: int, lifted: float, s: np.ndarray, lex: np.ndar
     better = pool[(lex[pool] > lex[row] + lex_margin) & (dense[pool] > dense[row] + dense_margin)]
     if named:
         better = better[ev.named[better]]
+    agreed = _agreed_best(lex, dense)
+    if not named and agreed is not None and agreed != row and dense[agreed] >= dense[row] + cfg.agreed_dense_margin:
+        # first on both lexical and dense evidence: the question's own words and meaning agree
+        better = np.append(better, agreed)
     if not len(better):
         return lifted
     weakest = int(better[np.argmin(s[better])])
@@ -283,6 +288,14 @@ def _cap(ev: Evidence, cfg, row: int, lifted: float, s: np.ndarray, lex: np.ndar
         result.capped[row] = weakest
         return max(float(s[row]), ceiling)
     return lifted
+
+
+def _agreed_best(lex: np.ndarray, dense: np.ndarray) -> int | None:
+    """The row ranked first by both lexical and dense evidence, if one is."""
+    if not lex.size or float(dense.max()) <= 0 or float(lex.max()) <= 0:
+        return None
+    best = int(np.argmax(lex))
+    return best if best == int(np.argmax(dense)) else None
 
 
 def top_rows(score: np.ndarray, k: int) -> np.ndarray:

@@ -111,3 +111,10 @@ def test_within_a_named_law_any_candidate_better_on_both_holds_a_vote_back():
     c = cfg(dominance_lexical_margin=0.2, dominance_dense_margin=0.03)
     assert ranked(ev, c)[0] == 0
     assert ranked(dataclasses.replace(ev, named=None), c)[0] == 1
+
+
+def test_the_article_first_on_both_evidence_holds_back_a_clearly_weaker_vote():
+    # row 0 leads lexically by less than the margin but is first on both: it holds row 3 back
+    ev = evidence([1.0, 0.2, 0, 0.9, 0, 0], chunks=[(0, 0, 0.82), (3, 0, 0.79)], bank=[(3, 0.99)])
+    assert ranked(ev, cfg(agreed_dense_margin=0.02))[0] == 0
+    assert ranked(ev, cfg(agreed_dense_margin=0.05))[0] == 3
