@@ -23,8 +23,9 @@ The full stage, in order:
    such a candidate
    matches the question's own words and meaning better, and a resemblance to some other
    question does not outweigh both. The candidate first on both lexical and dense evidence
-   holds back any vote for an article ``agreed_dense_margin`` lower in cosine. Without margins the rule also held back the right
-   article of many colloquial questions, whose wrong neighbours score a hair higher on both.
+   holds back any vote for an article ``agreed_dense_margin`` lower in cosine. Without margins
+   the rule also held back the right article of many colloquial questions, whose wrong
+   neighbours score a hair higher on both.
 """
 from __future__ import annotations
 
