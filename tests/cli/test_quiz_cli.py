@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from cli_home import private_home
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
@@ -15,15 +16,7 @@ from quiz_fixtures import copy_store
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
     """One XUEFA_HOME for the module (its lexical index is built once); tests use own users."""
-    base = tmp_path_factory.mktemp("quiz-cli")
-    home = base / "home"
-    copy_store(home)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XUEFA_HOME", str(home))
-        mp.setenv("XUEFA_EMBEDDER", "fake")
-        for var in ("XUEFA_LLM_BASE_URL", "XUEFA_LLM_MODEL", "XUEFA_DATABASE_URL"):
-            mp.delenv(var, raising=False)
-        mp.chdir(base)  # no stray .env
+    with private_home(tmp_path_factory.mktemp("quiz-cli"), copy_store) as home:
         yield home
 
 
