@@ -1,7 +1,7 @@
 """Calibrate how retrieval combines its evidence, with cross-validation by gold set.
 
     XUEFA_HOME=/path/to/home python benchmarks/fusion_calibration.py [--approximate] [--json out.json]
-        [--set NAME=PATH ...] [--rounds 2]
+        [--set NAME=PATH ...] [--rounds 2] [--cache evidence.pkl]
 
 XUEFA_HOME must hold the current statutes and their vectors. Each question is searched once
 and its evidence kept (``assistant.search.scoring.Evidence``: BM25 of the words and of the
@@ -10,7 +10,9 @@ every setting is then scored on the same evidence, so a few hundred settings tak
 
 By default the dense side is exact: every chunk vector is read from the index once and the
 question compared with all of them (``--approximate`` uses the index's own nearest-neighbour
-search, as the app does). Prints:
+search, as the app does). ``--cache FILE`` keeps the gathered evidence: written after the first
+run, read instead of searching on the next (a pickle: only load a file this script wrote; delete
+it after changing the index, the bank or the retrievers). Prints:
 
 1. the shipped defaults and the settings before calibration, per set;
 2. chunking: which chunks count (all, the whole-article chunk only, the 款 chunks only) and how
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import pickle
 import sys
 import time
 from pathlib import Path
@@ -41,9 +44,9 @@ from assistant.search.retrieval_eval import same_article  # noqa: E402
 from assistant.search.scoring import score, top_rows  # noqa: E402
 from benchmarks.retrieval_bench import DEFAULT_SETS, _gold_sets, with_unnamed, xuefa_container  # noqa: E402
 
-CV_SETS = ("dev_consult", "scenario", "exam", "consult", "topic")
+CV_SETS = ("dev_consult", "scenario", "exam", "consult", "topic", "situation")
 # the settings shipped before the question bank was scoped (the "before" of the benchmark)
-BEFORE = dict(named_law_weight=0.0, bank_dominance=False, field_share=2.0, chunk_pooling="max",
+BEFORE = dict(named_law_weight=0.0, bank_dominance=False, bank_lead_margin=None, field_share=2.0, chunk_pooling="max",
               dense_weight=1.0, expansion_weight=0.5, law_routing=0.1, chapter_routing=0.1,
               question_weight=1.5, question_floor=0.91, question_depth=80)
 GRID = {
@@ -55,8 +58,7 @@ GRID = {
     "question_weight": [0.0, 0.5, 1.0, 1.5, 2.0],
     "question_floor": [0.89, 0.91, 0.93],
     "bank_dominance": [False, True],
-    "dominance_lexical_margin": [0.0, 0.1, 0.2, 0.3],
-    "dominance_dense_margin": [0.0, 0.02, 0.03, 0.05],
+    "bank_lead_margin": [None, 0.0, 0.01, 0.02, 0.025, 0.03, 0.05],
     "field_share": [2.0, 0.4, 0.6],
     "chunk_pooling": ["max", "top2", "max_whole"],
 }
@@ -125,6 +127,23 @@ def gather(container, gold: dict[str, list]) -> tuple[dict[str, list[Case]], dic
         service.retriever.config = keep
     labels = {a.id: (d.title, a.label) for a, d in container.store.iter_articles(current_only=False)}
     return cases, labels
+
+
+def gathered(container, gold, approximate: bool, cache: Path | None):
+    """``gather``, or its earlier result from ``cache`` (written when missing)."""
+    if cache is not None and cache.exists():
+        with cache.open("rb") as f:
+            return pickle.load(f)  # noqa: S301 - a file this script wrote
+    if not approximate:
+        t = time.perf_counter()
+        exact = ExactChunks(container.vector_index)
+        container.search.retriever.vector_index = exact
+        print(f"exact dense: {exact.count()} chunks in memory ({time.perf_counter() - t:.0f} s)", file=sys.stderr)
+    out = gather(container, gold)
+    if cache is not None:
+        with cache.open("wb") as f:
+            pickle.dump(out, f)
+    return out
 
 
 def _case(service, item) -> Case:
@@ -218,16 +237,12 @@ def main(argv=None) -> None:
     ap.add_argument("--approximate", action="store_true", help="the index's own search, not exact")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--cache", type=Path, help="evidence gathered once, reused by later runs")
     args = ap.parse_args(argv)
     gold = _gold_sets(args.set or [f"{n}={DEFAULT_SETS[n]}" for n in CV_SETS])
     container = xuefa_container()
     gold = with_unnamed(gold, container)
-    if not args.approximate:
-        t = time.perf_counter()
-        exact = ExactChunks(container.vector_index)
-        container.search.retriever.vector_index = exact
-        print(f"exact dense: {exact.count()} chunks in memory ({time.perf_counter() - t:.0f} s)", file=sys.stderr)
-    cases, labels = gather(container, gold)
+    cases, labels = gathered(container, gold, args.approximate, args.cache)
     shipped = container.search.config
     before = dataclasses.replace(shipped, **BEFORE)
     out: dict = {"sets": {n: len(c) for n, c in cases.items()}, "exact_dense": not args.approximate}

@@ -30,6 +30,7 @@ DEFAULT_SETS = {
     "exam": ROOT / "benchmarks" / "data" / "exam_gold.jsonl",
     "consult": ROOT / "benchmarks" / "data" / "consult_gold.jsonl",
     "topic": ROOT / "benchmarks" / "data" / "topic_gold.jsonl",
+    "situation": ROOT / "benchmarks" / "data" / "situation_gold.jsonl",
 }
 
 

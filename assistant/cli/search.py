@@ -110,7 +110,7 @@ def _evidence_line(e) -> str:
             parts.append(f"{name} +{value:.3f}")
     line = "依据：" + "，".join(parts)
     if e.held_by:
-        line += f"（问题库投票止于{e.held_by}之下：它的词面与语义证据都更强）"
+        line += f"（问题库投票止于{e.held_by}之下：同一部被点名的法律中，它的词面与语义证据都更强）"
     return line
 
 
@@ -122,8 +122,18 @@ def _print_scope(why) -> None:
     elif why.field_law:
         click.echo(f"候选条文集中在《{why.field_law}》：问题库只为这部法律的条文投票。")
     if why.votes or why.dropped:
-        click.echo(f"问题库：{why.votes} 票计入" + (f"，{why.dropped} 票因不属上述范围而忽略" if why.dropped else "")
-                   + "；一票不会把条文抬到词面与语义证据都明显更强的条文之上。")
+        dropped = f"，{why.dropped} 票因不属上述范围而忽略" if why.dropped else ""
+        click.echo(f"问题库：{why.votes} 票计入{dropped}。")
+    if why.bank_led is not None:
+        click.echo(_lead_line(why))
+
+
+def _lead_line(why) -> str:
+    near = f"最相近的库内问题相似度 {why.bank_similarity:.3f}，最相近的条文 {why.text_similarity:.3f}"
+    if why.bank_led:
+        return f"问题库领先（{near}）：投票可以决定第一位。"
+    kept = f"第一位保留为{why.kept_first}，" if why.kept_first else "第一位不变，"
+    return f"问题库未领先（{near}）：{kept}投票只调整其后的顺序。"
 
 
 @click.group("eval")

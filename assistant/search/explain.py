@@ -15,7 +15,7 @@ class HitEvidence:
     named_law: float  # what naming its law in the question added
     bank: float  # what the question bank's vote added
     held_by: str | None = None  # citation of the article a bank vote could not pass (more lexical
-    # and more dense evidence)
+    # and more dense evidence, within the named law)
 
 
 @dataclass
@@ -24,6 +24,10 @@ class Explanation:
     field_law: str | None = None  # title of the evident field, when the bank was scoped by it
     votes: int = 0  # bank votes that counted
     dropped: int = 0  # bank votes ignored: outside the named laws or the field
+    bank_led: bool | None = None  # the bank could decide first place (None: a law named or no vote)
+    bank_similarity: float = 0.0  # the closest bank question's cosine similarity to the query
+    text_similarity: float = 0.0  # the nearest statute chunk's
+    kept_first: str | None = None  # citation of the question's own first article, kept first
     hits: dict[int, HitEvidence] = field(default_factory=dict)  # article id -> evidence
 
 
@@ -36,6 +40,11 @@ def explain(result: SearchResult, documents: dict, get_article) -> Explanation:
         return out
     sc, ev = got.scoring, got.evidence
     out.votes, out.dropped = len(sc.votes), len(sc.dropped)
+    out.bank_led = sc.bank_led
+    out.bank_similarity = max((n.similarity for n in ev.bank), default=0.0)
+    out.text_similarity = float(ev.chunk_sims.max()) if len(ev.chunk_sims) else 0.0
+    if sc.kept_first is not None:
+        out.kept_first = _citation(int(ev.article_ids[sc.kept_first]), documents, get_article)
     if sc.field_doc is not None:
         doc = documents.get(ev.doc_ids[sc.field_doc])
         out.field_law = doc.title if doc else ev.doc_ids[sc.field_doc]

@@ -19,8 +19,7 @@ Measured neutral on the full corpus (``benchmarks/retrieval_bench.py``), so it i
 
 Weights were checked on the gold sets together with set-wise cross-validation
 (``benchmarks/fusion_calibration.py``): it kept the fusion, expansion, routing and bank
-weights; the dominance margins were then chosen as the smallest that cost no set more than
-0.01 R@1. Every weight lives in ``RetrievalConfig``.
+weights and chose the bank's lead margin. Every weight lives in ``RetrievalConfig``.
 """
 from __future__ import annotations
 
@@ -67,11 +66,11 @@ class RetrievalConfig:
     question_depth: int = 80  # bank questions considered
     question_floor: float = 0.91  # similarity below which a bank question says nothing
     field_share: float = 2.0  # routing share that makes a law the evident field (> 1: never)
-    bank_dominance: bool = True  # a vote never lifts past a candidate better on both evidence
-    # "better" by at least these margins: BM25 share of the best row, cosine similarity
-    dominance_lexical_margin: float = 0.2
-    dominance_dense_margin: float = 0.03
-    agreed_dense_margin: float = 0.02  # the article first on both holds votes this much lower in cosine
+    # the bank takes first place only when its closest question is this much nearer the query
+    # (cosine) than the nearest statute text; otherwise the question's own first candidate stays
+    # first and votes reorder the rest (None: the bank may always take first place)
+    bank_lead_margin: float | None = 0.025
+    bank_dominance: bool = True  # within a named law, a vote never lifts past a candidate better on both
 
     def __post_init__(self):
         if self.fusion not in ("weighted", "rrf"):

@@ -17,15 +17,16 @@ The full stage, in order:
    articles are lifted by ``named_law_weight`` × the best score.
 5. question bank: votes of similar bank questions, only for articles of the named laws when
    the question names any, else of the evident field (the law holding at least
-   ``field_share`` of the routing vote) when there is one. A vote never lifts an article
-   above a candidate that has clearly more lexical *and* more dense evidence (by the
-   ``dominance_*_margin``s; when a law is named, any candidate of that law better on both):
-   such a candidate
-   matches the question's own words and meaning better, and a resemblance to some other
-   question does not outweigh both. The candidate first on both lexical and dense evidence
-   holds back any vote for an article ``agreed_dense_margin`` lower in cosine. Without margins
-   the rule also held back the right article of many colloquial questions, whose wrong
-   neighbours score a hair higher on both.
+   ``field_share`` of the routing vote) when there is one. Two rules keep a resemblance to
+   some other question from outvoting what this question says:
+
+   * when a law is named, a vote never lifts an article above a candidate of that law with
+     more lexical *and* more dense evidence (``bank_dominance``);
+   * otherwise the bank decides first place only when it *leads*: its closest question is at
+     least ``bank_lead_margin`` nearer the query (cosine) than the nearest statute text. A
+     colloquial question ("公司不给签合同怎么办") usually sits much nearer a bank question than
+     any article; an exam or work question worded like the law does not, and there the
+     question's own first candidate stays first while the votes reorder the rest.
 """
 from __future__ import annotations
 
@@ -74,6 +75,8 @@ class Scoring:
     votes: list[QuestionVote] = field(default_factory=list)  # votes that counted
     dropped: list[QuestionVote] = field(default_factory=list)  # votes outside the named law / field
     capped: dict[int, int] = field(default_factory=dict)  # voted row -> the row that held it back
+    bank_led: bool | None = None  # whether the bank could decide first place (None: a law named / no vote)
+    kept_first: int | None = None  # the question's own first row, kept first: the bank did not lead
     field_doc: int | None = None  # document index of the evident field, if one
 
 
@@ -231,19 +234,15 @@ def _field(ev: Evidence, law: np.ndarray, cfg) -> int | None:
 
 
 def _bank(ev: Evidence, cfg, s: np.ndarray, result: Scoring) -> np.ndarray:
-    """Lift the articles similar bank questions vote for, within the named law or field, never
-    past a candidate with more lexical and more dense evidence."""
+    """Lift the articles similar bank questions vote for, within the named law or field; the
+    question's own first candidate stays first unless the bank leads."""
     if not ev.bank or cfg.question_weight <= 0:
         return s
     votes = tally_votes(ev.bank, floor=cfg.question_floor, depth=cfg.question_depth)
     best = float(s.max()) if s.size else 0.0
     best = best if best > 0 else 1.0
     out = s.astype(np.float32, copy=True)
-    dense = np.zeros(ev.size, dtype=np.float32)
-    if result.dense:
-        dense[list(result.dense)] = list(result.dense.values())
-    lex = result.lexical if result.lexical is not None else np.zeros(ev.size, dtype=np.float32)
-    pool = top_rows(s, cfg.routing_depth)
+    rivals = _rivals(ev, cfg, s, result) if cfg.bank_dominance and ev.named is not None else None
     for v in votes:
         row = ev.row_of.get(v.article_id)
         if row is None or (ev.mask is not None and not ev.mask[row]):
@@ -252,12 +251,33 @@ def _bank(ev: Evidence, cfg, s: np.ndarray, result: Scoring) -> np.ndarray:
             result.dropped.append(v)
             continue
         lifted = s[row] + cfg.question_weight * v.weight * best
-        if cfg.bank_dominance:
-            lifted = _cap(ev, cfg, row, lifted, s, lex, dense, pool, result)
+        if rivals is not None:
+            lifted = _cap(rivals, row, lifted, s, result)
         out[row] = max(out[row], lifted)
         result.votes.append(v)
+    if result.votes and ev.named is None:
+        result.bank_led = bank_leads(ev, cfg.bank_lead_margin)
+        if not result.bank_led:
+            _keep_first(s, out, result)
     result.lifts["bank"] = out - s
     return out
+
+
+def bank_leads(ev: Evidence, margin: float | None) -> bool:
+    """Whether the closest bank question is ``margin`` nearer the query than any statute chunk."""
+    if margin is None or not ev.bank:
+        return margin is None
+    text = float(ev.chunk_sims.max()) if len(ev.chunk_sims) else 0.0
+    return max(n.similarity for n in ev.bank) >= text + margin
+
+
+def _keep_first(s: np.ndarray, out: np.ndarray, result: Scoring) -> None:
+    """The row first before the votes stays first (just above the best lifted row)."""
+    first = int(np.argmax(s))
+    top = float(out.max())
+    if top > out[first]:
+        out[first] = top * (1.0 + 1e-4) if top > 0 else top
+        result.kept_first = first
 
 
 def _vote_counts(ev: Evidence, row: int, field_doc: int | None) -> bool:
@@ -266,21 +286,20 @@ def _vote_counts(ev: Evidence, row: int, field_doc: int | None) -> bool:
     return field_doc is None or int(ev.row_doc[row]) == field_doc
 
 
-def _cap(ev: Evidence, cfg, row: int, lifted: float, s: np.ndarray, lex: np.ndarray, dense: np.ndarray,
-         pool: np.ndarray, result: Scoring) -> float:
-    """``lifted``, held just below the weakest candidate that beats ``row`` on both evidence."""
-    top = float(lex.max()) or 1.0
-    # a named law already says where to look: within it, any candidate better on both holds
-    named = ev.named is not None
-    lex_margin = 0.0 if named else cfg.dominance_lexical_margin * top
-    dense_margin = 0.0 if named else cfg.dominance_dense_margin
-    better = pool[(lex[pool] > lex[row] + lex_margin) & (dense[pool] > dense[row] + dense_margin)]
-    if named:
-        better = better[ev.named[better]]
-    agreed = _agreed_best(lex, dense)
-    if not named and agreed is not None and agreed != row and dense[agreed] >= dense[row] + cfg.agreed_dense_margin:
-        # first on both lexical and dense evidence: the question's own words and meaning agree
-        better = np.append(better, agreed)
+def _rivals(ev: Evidence, cfg, s: np.ndarray, result: Scoring):
+    """The named law's best candidates with their lexical and dense evidence."""
+    lex = result.lexical if result.lexical is not None else np.zeros(ev.size, dtype=np.float32)
+    dense = np.zeros(ev.size, dtype=np.float32)
+    if result.dense:
+        dense[list(result.dense)] = list(result.dense.values())
+    pool = top_rows(s, cfg.routing_depth)
+    return pool[ev.named[pool]], lex, dense
+
+
+def _cap(rivals, row: int, lifted: float, s: np.ndarray, result: Scoring) -> float:
+    """``lifted``, held just below the weakest rival that beats ``row`` on both evidence."""
+    pool, lex, dense = rivals
+    better = pool[(lex[pool] > lex[row]) & (dense[pool] > dense[row])]
     if not len(better):
         return lifted
     weakest = int(better[np.argmin(s[better])])
@@ -289,14 +308,6 @@ def _cap(ev: Evidence, cfg, row: int, lifted: float, s: np.ndarray, lex: np.ndar
         result.capped[row] = weakest
         return max(float(s[row]), ceiling)
     return lifted
-
-
-def _agreed_best(lex: np.ndarray, dense: np.ndarray) -> int | None:
-    """The row ranked first by both lexical and dense evidence, if one is."""
-    if not lex.size or float(dense.max()) <= 0 or float(lex.max()) <= 0:
-        return None
-    best = int(np.argmax(lex))
-    return best if best == int(np.argmax(dense)) else None
 
 
 def top_rows(score: np.ndarray, k: int) -> np.ndarray:

