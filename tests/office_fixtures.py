@@ -5,17 +5,18 @@ day, the page's heartbeats, mock exams, and an office exam with its sittings —
 records (SQLite, and the PostgreSQL that .ci/run starts) and the three bundled laws of
 tests/quiz_fixtures.py.
 
-The tests only read it: built once per process on SQLite, once per module on PostgreSQL. The tests
+The tests only read it: built once per process on each (PostgreSQL: in a schema of its own). The tests
 recompute every figure from the raw rows; nothing here computes a figure.
 """
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import random
 from dataclasses import dataclass, field
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 
 from assistant.accounts.audience import Audience
 from assistant.exams.exam_service import ExamService
@@ -34,7 +35,7 @@ from knowledge.store.office_exams import OfficeExams
 from knowledge.store.records import Records
 from knowledge.store.study import StudyRecords
 from quiz_fixtures import UTC, Clock, wrong_response
-from records_fixtures import PG_URL, _drop_all
+from records_fixtures import PG_URL
 
 SIM_SEED = 20260105
 SIM_DAYS = int(__import__("os").environ.get("SIM_DAYS", 60))
@@ -64,12 +65,14 @@ class SimOffice:
 
 
 _SQLITE_OFFICE: list[SimOffice] = []  # the SQLite office, built once per test process
+_PG_OFFICE: list[SimOffice] = []  # the PostgreSQL office, built once per test process
+OFFICE_SCHEMA = "xuefa_sim_office"
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def sim_office(request, tmp_path_factory, quiz_store, quiz_service) -> SimOffice:
-    """The simulated office on SQLite (built once per process: its file is private) and on the
-    PostgreSQL that .ci/run starts (built per module: other tests reset that database)."""
+    """The simulated office on SQLite and on the PostgreSQL that .ci/run starts, each built once
+    per process (on PostgreSQL in a schema of its own, which other tests never reset)."""
     if request.param == "sqlite":
         if not _SQLITE_OFFICE:
             records = Records(f"sqlite:///{tmp_path_factory.mktemp('office') / 'records.db'}")
@@ -78,13 +81,31 @@ def sim_office(request, tmp_path_factory, quiz_store, quiz_service) -> SimOffice
         return
     if not PG_URL:
         pytest.skip("XUEFA_TEST_POSTGRES_URL not set (.ci/run starts PostgreSQL and sets it)")
-    _drop_all(PG_URL)
-    records = Records(PG_URL)
-    try:
-        yield simulate(records, quiz_store, quiz_service)
-    finally:
-        records.close()
-        _drop_all(PG_URL)
+    if not _PG_OFFICE:
+        _PG_OFFICE.append(simulate(Records(_office_schema_url()), quiz_store, quiz_service))
+        atexit.register(_drop_office_schema, _PG_OFFICE[0].records)
+    yield _PG_OFFICE[0]
+
+
+def _office_schema_url() -> str:
+    """PG_URL with the office in a schema of its own: other tests reset the default schema, so
+    one build serves the whole process. Test speed only: commits do not wait for the disk."""
+    _run_on_pg(f"DROP SCHEMA IF EXISTS {OFFICE_SCHEMA} CASCADE", f"CREATE SCHEMA {OFFICE_SCHEMA}")
+    sep = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{sep}options=-csearch_path%3D{OFFICE_SCHEMA}%20-csynchronous_commit%3Doff"
+
+
+def _drop_office_schema(records: Records) -> None:
+    records.close()
+    _run_on_pg(f"DROP SCHEMA IF EXISTS {OFFICE_SCHEMA} CASCADE")
+
+
+def _run_on_pg(*statements: str) -> None:
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        for sql in statements:
+            conn.exec_driver_sql(sql)
+    engine.dispose()
 
 
 def _fast_sqlite(records: Records) -> None:
