@@ -82,14 +82,15 @@ def sim_office(request, tmp_path_factory, quiz_store, quiz_service) -> SimOffice
     if not PG_URL:
         pytest.skip("XUEFA_TEST_POSTGRES_URL not set (.ci/run starts PostgreSQL and sets it)")
     if not _PG_OFFICE:
-        _PG_OFFICE.append(simulate(Records(_office_schema_url()), quiz_store, quiz_service))
+        _PG_OFFICE.append(simulate(Records(_fresh_office_schema()), quiz_store, quiz_service))
         atexit.register(_drop_office_schema, _PG_OFFICE[0].records)
     yield _PG_OFFICE[0]
 
 
-def _office_schema_url() -> str:
-    """PG_URL with the office in a schema of its own: other tests reset the default schema, so
-    one build serves the whole process. Test speed only: commits do not wait for the disk."""
+def _fresh_office_schema() -> str:
+    """An empty schema for the office, and PG_URL pointing into it: other tests reset the
+    default schema, so one build serves the whole process. Test speed only: commits do not
+    wait for the disk."""
     _run_on_pg(f"DROP SCHEMA IF EXISTS {OFFICE_SCHEMA} CASCADE", f"CREATE SCHEMA {OFFICE_SCHEMA}")
     sep = "&" if "?" in PG_URL else "?"
     return f"{PG_URL}{sep}options=-csearch_path%3D{OFFICE_SCHEMA}%20-csynchronous_commit%3Doff"

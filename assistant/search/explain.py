@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from assistant.search.scoring import nearness
 from assistant.search.types import SearchResult
 
 
@@ -41,8 +42,7 @@ def explain(result: SearchResult, documents: dict, get_article) -> Explanation:
     sc, ev = got.scoring, got.evidence
     out.votes, out.dropped = len(sc.votes), len(sc.dropped)
     out.bank_led = sc.bank_led
-    out.bank_similarity = max((n.similarity for n in ev.bank), default=0.0)
-    out.text_similarity = float(ev.chunk_sims.max()) if len(ev.chunk_sims) else 0.0
+    out.bank_similarity, out.text_similarity = nearness(ev)
     if sc.kept_first is not None:
         out.kept_first = _citation(int(ev.article_ids[sc.kept_first]), documents, get_article)
     if sc.field_doc is not None:

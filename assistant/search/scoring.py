@@ -263,12 +263,20 @@ def _bank(ev: Evidence, cfg, s: np.ndarray, result: Scoring) -> np.ndarray:
     return out
 
 
+def nearness(ev: Evidence) -> tuple[float, float]:
+    """Cosine similarity to the query of the closest bank question and of the nearest statute
+    chunk (0.0 when there is none)."""
+    bank = max((n.similarity for n in ev.bank), default=0.0)
+    text = float(ev.chunk_sims.max()) if len(ev.chunk_sims) else 0.0
+    return bank, text
+
+
 def bank_leads(ev: Evidence, margin: float | None) -> bool:
     """Whether the closest bank question is ``margin`` nearer the query than any statute chunk."""
     if margin is None or not ev.bank:
         return margin is None
-    text = float(ev.chunk_sims.max()) if len(ev.chunk_sims) else 0.0
-    return max(n.similarity for n in ev.bank) >= text + margin
+    bank, text = nearness(ev)
+    return bank >= text + margin
 
 
 def _keep_first(s: np.ndarray, out: np.ndarray, result: Scoring) -> None:
