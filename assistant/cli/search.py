@@ -129,7 +129,8 @@ def _print_scope(why) -> None:
 
 
 def _lead_line(why) -> str:
-    near = f"最相近的库内问题相似度 {why.bank_similarity:.3f}，最相近的条文 {why.text_similarity:.3f}"
+    text = "条文语义未检出" if why.text_similarity is None else f"最相近的条文 {why.text_similarity:.3f}"
+    near = f"最相近的库内问题相似度 {why.bank_similarity:.3f}，{text}"
     if why.bank_led:
         return f"问题库领先（{near}）：投票可以决定第一位。"
     kept = f"第一位保留为{why.kept_first}，" if why.kept_first else "第一位不变，"

@@ -27,7 +27,7 @@ class Explanation:
     dropped: int = 0  # bank votes ignored: outside the named laws or the field
     bank_led: bool | None = None  # the bank could decide first place (None: a law named or no vote)
     bank_similarity: float = 0.0  # the closest bank question's cosine similarity to the query
-    text_similarity: float = 0.0  # the nearest statute chunk's
+    text_similarity: float | None = None  # the nearest statute chunk's (None: no vector found)
     kept_first: str | None = None  # citation of the question's own first article, kept first
     hits: dict[int, HitEvidence] = field(default_factory=dict)  # article id -> evidence
 

@@ -263,11 +263,11 @@ def _bank(ev: Evidence, cfg, s: np.ndarray, result: Scoring) -> np.ndarray:
     return out
 
 
-def nearness(ev: Evidence) -> tuple[float, float]:
-    """Cosine similarity to the query of the closest bank question and of the nearest statute
-    chunk (0.0 when there is none)."""
+def nearness(ev: Evidence) -> tuple[float, float | None]:
+    """Cosine similarity to the query of the closest bank question (0.0: none) and of the
+    nearest statute chunk (None: no chunk returned, e.g. before the vectors are built)."""
     bank = max((n.similarity for n in ev.bank), default=0.0)
-    text = float(ev.chunk_sims.max()) if len(ev.chunk_sims) else 0.0
+    text = float(ev.chunk_sims.max()) if len(ev.chunk_sims) else None
     return bank, text
 
 
@@ -276,7 +276,7 @@ def bank_leads(ev: Evidence, margin: float | None) -> bool:
     if margin is None or not ev.bank:
         return margin is None
     bank, text = nearness(ev)
-    return bank >= text + margin
+    return bank >= (text or 0.0) + margin
 
 
 def _keep_first(s: np.ndarray, out: np.ndarray, result: Scoring) -> None:

@@ -311,6 +311,8 @@ def test_a_named_law_keeps_bank_votes_for_other_laws_out(env):
     search.retriever.config = RetrievalConfig(question_floor=0.5, question_weight=1.0)
     plain = search.search("单位不给我经济补偿，我该怎么办", top_k=5)
     assert "questions" in plain.hits[0].retrievers
+    plain_why = search.explain(plain)  # no vector index here: the bank leads on its own nearness
+    assert plain_why.bank_led is True and plain_why.text_similarity is None
     named = search.search("依照网络安全法，单位不给我经济补偿，我该怎么办", top_k=5)
     assert named.named_laws == [NET]
     assert all("questions" not in h.retrievers for h in named.hits)

@@ -10,7 +10,7 @@ import pytest
 
 from assistant.search.hybrid_retriever import RetrievalConfig
 from assistant.search.question_votes import BankNeighbour
-from assistant.search.scoring import Evidence, bank_leads, pool_chunks, score, top_rows
+from assistant.search.scoring import Evidence, bank_leads, nearness, pool_chunks, score, top_rows
 
 # six articles: rows 0-2 in law 0 (named in some tests), rows 3-5 in law 1
 ROW_DOC = np.array([0, 0, 0, 1, 1, 1])
@@ -73,6 +73,9 @@ def test_the_bank_leads_by_its_closest_question_against_the_nearest_text():
     assert bank_leads(ev, 0.05) and not bank_leads(ev, 0.06)
     assert bank_leads(ev, None)
     assert not bank_leads(dataclasses.replace(ev, bank=[]), 0.0)
+    # no vector returned yet (the index is still being built): the bank question's nearness decides
+    unembedded = evidence([0] * 6, bank=[(3, 0.93)])
+    assert nearness(unembedded) == (pytest.approx(0.93), None) and bank_leads(unembedded, 0.05)
 
 
 def test_within_a_named_law_a_vote_never_passes_a_candidate_better_on_both():
